@@ -1,0 +1,87 @@
+"""The home page and plain standard pages (about, privacy notice, contact)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal.blocks import BaseStreamBlock
+
+# The sections below the home page's hero; later features fill the empty ones.
+SECTION_PAGE_TYPES = [
+    "policies.PolicyIndexPage",
+    "events.EventIndexPage",
+    "notices.NoticeIndexPage",
+    "stations.StationDirectoryPage",
+    "tip_reports.ReportPage",
+]
+
+
+class HomePage(Page):
+    """The portal's front door. Provincial editors set the hero text; the hotline and
+    emergency numbers come from site settings so they are never out of step with the header."""
+
+    hero_title = models.CharField(_("hero title"), max_length=80)
+    hero_intro = models.TextField(_("hero introduction"), max_length=300, blank=True)
+    report_call_to_action = models.CharField(
+        _("report button text"),
+        max_length=40,
+        blank=True,
+        help_text=_("Leave blank to use the default text."),
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("hero_title"),
+        FieldPanel("hero_intro"),
+        FieldPanel("report_call_to_action"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("hero_intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.StandardPage", *SECTION_PAGE_TYPES]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = {
+            f"{page.content_type.app_label}.{page.content_type.model}": page
+            for page in self.get_children().live().select_related("content_type")
+        }
+        context["sections"] = {
+            label.split(".")[0]: children.get(label.lower()) for label in SECTION_PAGE_TYPES
+        }
+        # Slots that later features fill; empty lists render nothing.
+        context.setdefault("latest_notices", [])
+        context.setdefault("upcoming_events", [])
+        context.setdefault("policy_highlights", [])
+        context.setdefault("headline_figures", [])
+        return context
+
+
+class StandardPage(Page):
+    """A plain content page: about us, the privacy notice, contact details. Editors own it."""
+
+    introduction = models.TextField(_("introduction"), max_length=500, blank=True)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

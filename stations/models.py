@@ -1,0 +1,269 @@
+"""Administrative areas, rescue stations, their jurisdictions and their staff."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.search import index
+
+from portal.models import phone_validator
+from portal.pages import SectionIndexPage
+
+
+class Area(models.Model):
+    """An administrative division with its GB/T 2260 code (province, city, county level).
+
+    Loaded by a data migration from the published division codes (see stations/data/); editors
+    do not create areas by hand, they only assign them to stations.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        CITY = "city", _("prefecture-level city")
+        COUNTY = "county", _("county-level division")
+
+    code = models.CharField(
+        _("division code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("A division code has six digits."))],
+    )
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors_and_self(self) -> list["Area"]:
+        """This area, then its parent, up to the province (most specific first)."""
+        chain, area = [], self
+        while area is not None:
+            chain.append(area)
+            area = area.parent
+        return chain
+
+
+class StationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Station(index.Indexed, models.Model):
+    """A rescue-management station (救助管理站) or the provincial duty desk.
+
+    Provincial editors maintain stations; the public directory, tip routing and notices all
+    read from here. Exactly one active station may be the fallback duty desk that receives tips
+    no other station serves.
+    """
+
+    code = models.CharField(
+        _("station code"),
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-Z][0-9A-Z-]{1,19}$",
+                _("Use 2–20 capital letters, digits or hyphens, e.g. 450100."),
+            )
+        ],
+        help_text=_("Used in the station's web address and in notice numbers; do not change it."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("located in"),
+        on_delete=models.PROTECT,
+        related_name="stations",
+    )
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(
+        _("office phone"), max_length=30, blank=True, validators=[phone_validator]
+    )
+    hotline = models.CharField(
+        _("24-hour hotline"), max_length=30, validators=[phone_validator]
+    )
+    email = models.EmailField(_("email"), blank=True)
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        help_text=_("Optional. New tips are announced to this address, signed with the secret."),
+    )
+    webhook_secret = models.CharField(_("webhook signing secret"), max_length=128, blank=True)
+    latitude = models.DecimalField(
+        _("latitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+    )
+    longitude = models.DecimalField(
+        _("longitude (WGS-84)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+    )
+    jurisdiction = models.ManyToManyField(
+        Area,
+        verbose_name=_("areas served"),
+        blank=True,
+        related_name="serving_stations",
+        help_text=_("Tips from these areas (and the areas below them) go to this station."),
+    )
+    is_fallback = models.BooleanField(
+        _("provincial duty desk"),
+        default=False,
+        help_text=_("Receives every tip that no other station serves. Only one station may be it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = StationQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("name_en"),
+        index.SearchField("address"),
+        index.AutocompleteField("name"),
+        index.FilterField("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("rescue station")
+        verbose_name_plural = _("rescue stations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_fallback"],
+                condition=Q(is_fallback=True),
+                name="stations_single_fallback",
+                violation_error_message=_("Another station is already the provincial duty desk."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__isnull=False) & Q(longitude__isnull=False)),
+                name="stations_coordinates_together",
+                violation_error_message=_("Give both latitude and longitude, or neither."),
+            ),
+        ]
+        permissions = [
+            ("coordinate_stations", _("Can see and manage the work of every station")),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.webhook_url and not self.webhook_secret:
+            raise ValidationError(
+                {"webhook_secret": _("A webhook needs a signing secret.")}
+            )
+
+
+class StationMembership(models.Model):
+    """Which users work at which station, and in what role. A user sees the tips of the
+    stations they belong to; coordinators (a permission) see all."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("duty staff")
+        LEAD = "lead", _("station lead")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="station_memberships",
+    )
+    station = models.ForeignKey(
+        Station,
+        verbose_name=_("station"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["station__code", "user__username"]
+        verbose_name = _("station membership")
+        verbose_name_plural = _("station memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "station"], name="stations_unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.station}"
+
+
+class StationDirectoryPage(RoutablePageMixin, SectionIndexPage):
+    """The public station directory at /stations/ and each station at /stations/<code>/.
+
+    Editors write the introduction; the entries come from the Station records."""
+
+    class Meta:
+        verbose_name = _("station directory")
+
+    def stations(self):
+        return (
+            Station.objects.active()
+            .select_related("area", "area__parent")
+            .prefetch_related(
+                Prefetch("jurisdiction", queryset=Area.objects.order_by("code"))
+            )
+        )
+
+    @path("")
+    def directory(self, request):
+        cities = Area.objects.filter(level=Area.Level.CITY).order_by("code")
+        stations = self.stations()
+        city = cities.filter(code=request.GET.get("city", "")).first()
+        if city is not None:
+            stations = stations.filter(
+                Q(area=city) | Q(area__parent=city) | Q(jurisdiction=city)
+                | Q(jurisdiction__parent=city)
+            ).distinct()
+        return self.render(
+            request,
+            context_overrides={"stations": stations, "cities": cities, "selected_city": city},
+        )
+
+    @path("<str:code>/")
+    def station_detail(self, request, code):
+        station = self.stations().filter(code=code).first()
+        if station is None:
+            raise Http404
+        return self.render(
+            request,
+            context_overrides={"station": station},
+            template="stations/station_detail.html",
+        )
