@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal core")
+
+    def ready(self):
+        from .roles import ensure_groups
+
+        post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")

@@ -3,8 +3,9 @@
 from .base import *
 
 DEBUG = env_bool("DEBUG", True)
+DEMO_SEED_ALLOWED = True
 # A development key only; production.py requires SECRET_KEY from the environment.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 # Plain HTTP on a laptop.

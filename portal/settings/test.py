@@ -4,6 +4,7 @@ from .base import *
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 DEBUG = False
+DEMO_SEED_ALLOWED = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -1,0 +1,58 @@
+# Guitu: `make run` serves the demo site, `make test` runs the test suite. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+APPS := portal home stations policies events notices tip_reports
+
+.PHONY: install run test test-postgres lint format messages compilemessages migrate seed lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock changes; `pip check` proves the lock is consistent.
+$(STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+install: $(STAMP)
+
+compilemessages: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+migrate: compilemessages
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v1
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py serve
+
+test: compilemessages
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh every app's catalogues from the code (English msgids; fill zh_Hans by hand).
+messages: install
+	for app in $(APPS); do \
+		(cd $$app && mkdir -p locale && ../$(BIN)/python ../manage.py makemessages \
+			-l zh_Hans -l en --no-location --no-obsolete -v0) || exit 1; \
+	done
+	$(BIN)/python scripts/fill_english_catalogues.py
+
+lock:
+	$(PYTHON) scripts/lock.py
+
+clean:
+	rm -rf var/guitu.sqlite3* var/media var/mail var/static

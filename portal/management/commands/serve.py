@@ -1,0 +1,72 @@
+"""Run the web server and the task worker side by side, the embedded default of `make run`.
+
+Both run as child processes (gunicorn with gthread workers, and django-tasks-db's db_worker).
+Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too and the command exits
+non-zero, so a supervisor notices.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the site with gunicorn and run the background task worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--workers", default=os.environ.get("WEB_CONCURRENCY", "2"))
+
+    def handle(self, *args, host, port, workers, **options):
+        env = dict(os.environ)
+        env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+        python = sys.executable
+        commands = {
+            "web": [
+                python, "-m", "gunicorn", "portal.wsgi:application",
+                "--bind", f"{host}:{port}",
+                "--workers", str(workers),
+                "--worker-class", "gthread",
+                "--threads", "4",
+                "--access-logfile", "-",
+                "--graceful-timeout", "10",
+            ],
+            "worker": [python, "manage.py", "db_worker", "--interval", "1"],
+        }  # fmt: skip
+        children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
+        self.stdout.write(f"Guitu is serving on http://{host}:{port}/ (Ctrl-C stops it)")
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    self.stderr.write(f"{name} exited with code {child.returncode}; stopping.")
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.2)
+        for child in children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        self.stdout.write("Stopped.")
+        if exit_code:
+            sys.exit(exit_code)

@@ -1,0 +1,51 @@
+"""Shared fixtures.
+
+``demo_site`` builds the whole demo tree through ``seed_demo`` (the same code `make run` uses),
+so tests read the portal as a newcomer sees it. When GUITU_REQUIRE_DATABASE names a vendor
+(``.ci/run`` sets it to ``postgresql``), the run fails at once if the tests would use another
+database, so a PostgreSQL run can never silently fall back to SQLite.
+"""
+
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+from django.core.cache import cache
+from django.db import connection, transaction
+
+
+def pytest_sessionstart(session):
+    required = os.environ.get("GUITU_REQUIRE_DATABASE")
+    if required and connection.vendor != required:
+        pytest.exit(
+            f"GUITU_REQUIRE_DATABASE={required} but the tests would run on {connection.vendor}",
+            returncode=3,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Wagtail caches site root paths and settings; a rolled-back test must not leak them."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def _demo_content(django_db_setup, django_db_blocker):
+    """Seed once per test module inside a transaction that is rolled back afterwards; each
+    test then runs in its own savepoint on top of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_site(_demo_content, db):
+    """The demo content of `make run`: home page in Chinese and English, section pages,
+    15 stations and the demo accounts. Returns the default Site."""
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True)

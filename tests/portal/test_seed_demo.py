@@ -1,0 +1,67 @@
+import io
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from wagtail.models import Page
+
+import pytest
+
+from home.models import HomePage
+from portal.models import SiteSettings
+from stations.models import Area, Station, StationMembership
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "live_pages": Page.objects.live().count(),
+        "stations": Station.objects.count(),
+        "fallback": Station.objects.filter(is_fallback=True).count(),
+        "users": get_user_model().objects.count(),
+        "memberships": StationMembership.objects.count(),
+        "groups": Group.objects.count(),
+        "areas": Area.objects.count(),
+    }
+
+
+def test_seed_demo_twice_gives_the_same_counts(demo_site):
+    first = counts()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert counts() == first
+    # Passwords are printed only when accounts are created, i.e. on the first run.
+    assert "guitu-demo-2026" not in out.getvalue()
+
+
+def test_seed_demo_builds_the_design_tree(demo_site):
+    home = demo_site.root_page.specific
+    assert isinstance(home, HomePage)
+    zh_paths = {p.url_path for p in home.get_children().live()}
+    assert {
+        f"/home/{slug}/" for slug in ("policies", "events", "notices", "stations", "report")
+    } <= zh_paths
+    english = home.get_translation(home.locale.__class__.objects.get(language_code="en"))
+    assert english.live and english.title == "Guitu"
+    assert english.get_children().live().count() == home.get_children().live().count()
+    c = counts()
+    assert c["stations"] == 15 and c["fallback"] == 1
+    assert c["areas"] == 126
+    assert SiteSettings.for_site(demo_site).privacy_page.slug == "privacy"
+
+
+def test_seed_demo_accounts_and_memberships(demo_site):
+    users = get_user_model().objects
+    for username in ("admin", "coordinator", "editor", "nanning", "liuzhou"):
+        assert users.get(username=username).check_password("guitu-demo-2026")
+    assert users.get(username="coordinator").has_perm("stations.coordinate_stations")
+    assert not users.get(username="nanning").has_perm("stations.coordinate_stations")
+    assert users.get(username="nanning").has_perm("wagtailadmin.access_admin")
+    assert list(
+        StationMembership.objects.filter(user__username="liuzhou").values_list(
+            "station__code", flat=True
+        )
+    ) == ["450200"]

@@ -1,0 +1,114 @@
+"""Production settings guards, checked in a separate interpreter so the environment is exact."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
+    clean.update(DJANGO_SETTINGS_MODULE="portal.settings.production", **env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+GOOD_ENV = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "guitu.example.org",
+    "DATABASE_URL": "postgres://guitu:pw@db.example.org:5432/guitu",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_required_setting(missing):
+    env = {k: v for k, v in GOOD_ENV.items() if k != missing}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = run_manage("check", **{**GOOD_ENV, "SECRET_KEY": "dev-only-insecure-key"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be a long random value" in result.stderr
+
+
+def test_check_deploy_is_clean_with_dummy_values():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **GOOD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_uses_redis_smtp_and_s3_from_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default']['BACKEND']);"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_TIMEOUT);"
+        "print(s.STORAGES['default']['BACKEND']);"
+        "print(s.STORAGES['staticfiles']['BACKEND']);"
+        "print(s.DATABASES['default']['ENGINE']);"
+        "print(s.MIDDLEWARE[:2])"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        **GOOD_ENV,
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        EMAIL_HOST="smtp.example.org",
+        AWS_STORAGE_BUCKET_NAME="guitu-media",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-6:]
+    assert lines[0] == "django.core.cache.backends.redis.RedisCache"
+    assert lines[1] == "django.core.mail.backends.smtp.EmailBackend smtp.example.org 10"
+    assert lines[2] == "storages.backends.s3.S3Storage"
+    assert lines[3] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert lines[4] == "django.db.backends.postgresql"
+    assert (
+        lines[5]
+        == "['django.middleware.security.SecurityMiddleware', 'whitenoise.middleware.WhiteNoiseMiddleware']"
+    )
+
+
+def test_embedded_sqlite_is_tuned_for_a_web_process_and_a_worker():
+    from django.conf import settings
+
+    from portal.settings.base import SQLITE_OPTIONS, database_from_env
+
+    config = database_from_env(Path("x.sqlite3"))
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout="):
+        assert pragma in SQLITE_OPTIONS["init_command"]
+    assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_sqlite_pragmas_are_applied_to_the_connection():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas only apply to SQLite")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
