@@ -1,5 +1,7 @@
 """Administrative areas, rescue stations, their jurisdictions and their staff."""
 
+import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +58,17 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def qualified_name(self) -> str:
+        """The name with its city in front for county-level divisions, e.g. 南宁市兴宁区.
+
+        Several counties in different cities share a name; lists that mix cities use this.
+        Select the parent with the area to avoid a query per row.
+        """
+        if self.level == self.Level.COUNTY and self.parent_id is not None:
+            return f"{self.parent.name}{self.name}"
+        return self.name
+
     def ancestors_and_self(self) -> list["Area"]:
         """This area, then its parent, up to the province (most specific first)."""
         chain, area = [], self
@@ -62,6 +76,19 @@ class Area(models.Model):
             chain.append(area)
             area = area.parent
         return chain
+
+
+STATION_CODE_PATTERN = r"^[0-9A-Z][0-9A-Z-]{1,19}$"
+
+
+@dataclass
+class ServedAreaGroup:
+    """One city (or the province) in a station's jurisdiction, for display: either the whole
+    area or some of the divisions below it."""
+
+    area: Area
+    whole: bool = False
+    parts: list[Area] = field(default_factory=list)
 
 
 class StationQuerySet(models.QuerySet):
@@ -83,7 +110,7 @@ class Station(index.Indexed, models.Model):
         unique=True,
         validators=[
             RegexValidator(
-                r"^[0-9A-Z][0-9A-Z-]{1,19}$",
+                STATION_CODE_PATTERN,
                 _("Use 2–20 capital letters, digits or hyphens, e.g. 450100."),
             )
         ],
@@ -101,9 +128,7 @@ class Station(index.Indexed, models.Model):
     phone = models.CharField(
         _("office phone"), max_length=30, blank=True, validators=[phone_validator]
     )
-    hotline = models.CharField(
-        _("24-hour hotline"), max_length=30, validators=[phone_validator]
-    )
+    hotline = models.CharField(_("24-hour hotline"), max_length=30, validators=[phone_validator])
     email = models.EmailField(_("email"), blank=True)
     webhook_url = models.URLField(
         _("webhook URL"),
@@ -182,12 +207,31 @@ class Station(index.Indexed, models.Model):
             return self.name_en
         return self.name
 
+    @cached_property
+    def areas_served(self) -> list[ServedAreaGroup]:
+        """The jurisdiction grouped by city, in code order.
+
+        Reads ``jurisdiction`` once; prefetch it with each area's parent (as
+        ``StationDirectoryPage.stations()`` does) to keep listings at a fixed number of queries.
+        """
+        groups: dict[int, ServedAreaGroup] = {}
+        for area in self.jurisdiction.all():
+            if area.level == Area.Level.COUNTY and area.parent_id is not None:
+                group = groups.setdefault(area.parent_id, ServedAreaGroup(area.parent))
+                group.parts.append(area)
+            else:
+                group = groups.setdefault(area.pk, ServedAreaGroup(area))
+                group.whole = True
+        for group in groups.values():
+            if group.whole:
+                group.parts = []
+            group.parts.sort(key=lambda part: part.code)
+        return sorted(groups.values(), key=lambda group: group.area.code)
+
     def clean(self):
         super().clean()
         if self.webhook_url and not self.webhook_secret:
-            raise ValidationError(
-                {"webhook_secret": _("A webhook needs a signing secret.")}
-            )
+            raise ValidationError({"webhook_secret": _("A webhook needs a signing secret.")})
 
 
 class StationMembership(models.Model):
@@ -234,31 +278,49 @@ class StationDirectoryPage(RoutablePageMixin, SectionIndexPage):
         verbose_name = _("station directory")
 
     def stations(self):
+        """Active stations with everything the directory shows, in a fixed number of queries."""
         return (
             Station.objects.active()
             .select_related("area", "area__parent")
             .prefetch_related(
-                Prefetch("jurisdiction", queryset=Area.objects.order_by("code"))
+                Prefetch(
+                    "jurisdiction",
+                    queryset=Area.objects.select_related("parent").order_by("code"),
+                )
             )
         )
 
     @path("")
     def directory(self, request):
-        cities = Area.objects.filter(level=Area.Level.CITY).order_by("code")
+        cities = list(Area.objects.filter(level=Area.Level.CITY).order_by("code"))
+        # Match the parameter against the loaded cities, so a bad value simply means "all".
+        wanted = request.GET.get("city", "")
+        selected_city = next((city for city in cities if city.code == wanted), None)
         stations = self.stations()
-        city = cities.filter(code=request.GET.get("city", "")).first()
-        if city is not None:
+        if selected_city is not None:
+            # The duty desk stays: it takes calls from anywhere in the region.
             stations = stations.filter(
-                Q(area=city) | Q(area__parent=city) | Q(jurisdiction=city)
-                | Q(jurisdiction__parent=city)
+                Q(is_fallback=True)
+                | Q(area=selected_city)
+                | Q(area__parent=selected_city)
+                | Q(jurisdiction=selected_city)
+                | Q(jurisdiction__parent=selected_city)
             ).distinct()
+        stations = list(stations)
         return self.render(
             request,
-            context_overrides={"stations": stations, "cities": cities, "selected_city": city},
+            context_overrides={
+                "stations": [station for station in stations if not station.is_fallback],
+                "fallback_station": next((s for s in stations if s.is_fallback), None),
+                "cities": cities,
+                "selected_city": selected_city,
+            },
         )
 
     @path("<str:code>/")
     def station_detail(self, request, code):
+        if not re.fullmatch(STATION_CODE_PATTERN, code):
+            raise Http404
         station = self.stations().filter(code=code).first()
         if station is None:
             raise Http404
