@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 APPS := portal home stations policies events notices tip_reports
 
-.PHONY: install run test test-postgres lint format messages compilemessages migrate seed lock clean
+.PHONY: install run test lint format messages compilemessages migrate seed lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
