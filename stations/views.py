@@ -123,7 +123,7 @@ class StationViewSet(ModelViewSet):
                     FieldPanel("area"),
                     FieldPanel("is_active"),
                 ],
-                heading=_("Station"),
+                heading=_("Basic details"),
             ),
             MultiFieldPanel(
                 [

@@ -218,7 +218,8 @@ def test_english_directory(client, stations, english_directory_page):
     assert "Guangxi Duty Desk" in html
     assert "柳州市救助管理站" in html  # no English name: the Chinese one is shown
     assert 'href="/en/stations/450100/"' in html
-    assert "24-hour hotline" in html
+    assert "<dt>24-hour hotline</dt>" in html
+    assert "24小时求助热线" not in html
 
     detail = client.get("/en/stations/450100/")
     assert detail.status_code == 200
@@ -230,5 +231,10 @@ def test_english_directory(client, stations, english_directory_page):
 
 def test_chinese_directory_uses_chinese_labels(client, stations):
     html = client.get("/stations/").content.decode()
-    assert "24小时求助热线" in html
+    assert "<dt>24小时求助热线</dt>" in html
+    assert (
+        '<h2 class="station-fallback__heading" id="station-fallback-heading">自治区救助值班台'
+        in html
+    )
     assert "Nanning Rescue Management Station" not in html
+    assert "24-hour hotline" not in html

@@ -30,9 +30,12 @@ def test_many_ordinary_stations_allowed():
 def test_second_fallback_is_a_validation_error_in_forms():
     StationFactory(is_fallback=True)
     second = StationFactory.build(area=AreaFactory(), is_fallback=True)
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         second.full_clean()
     assert "Another station is already the provincial duty desk." in str(excinfo.value)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as excinfo:
+        second.full_clean()
+    assert "已有其他救助站被设为自治区救助值班台。" in str(excinfo.value)
 
 
 @pytest.mark.parametrize(
