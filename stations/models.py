@@ -290,6 +290,18 @@ class StationDirectoryPage(RoutablePageMixin, SectionIndexPage):
             )
         )
 
+    def get_sitemap_urls(self, request=None):
+        """The directory and every active station's page, so search engines find the hotlines."""
+        urls = super().get_sitemap_urls(request)
+        base = urls[0]["location"] if urls else None
+        if base:
+            base = base.rstrip("/") + "/"
+            urls += [
+                {"location": base + self.reverse_subpage("station_detail", args=[code])}
+                for code in Station.objects.active().order_by("code").values_list("code", flat=True)
+            ]
+        return urls
+
     @path("")
     def directory(self, request):
         cities = list(Area.objects.filter(level=Area.Level.CITY).order_by("code"))
