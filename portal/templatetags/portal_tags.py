@@ -149,11 +149,13 @@ def primary_navigation(context):
         return items
 
     items = _cached(request, "nav", compute)
+    path = request.path if request is not None else None
     for item in items:
         item["current"] = None
         if page is not None:
             if page.pk == item["page"].pk:
-                item["current"] = "page"
+                # A routable page's sub-URL (/stations/450100/) is inside the section, not it.
+                item["current"] = "page" if path in (None, item["url"]) else "true"
             elif not item.get("is_home") and page.path.startswith(item["page"].path):
                 item["current"] = "true"
     return {"items": items, "request": request}
