@@ -56,6 +56,7 @@ def seed_late(ctx: SeedContext) -> None:
             "about",
             {
                 "title": "关于我们",
+                "show_in_menus": True,
                 "introduction": "救助管理站为生活无着的流浪乞讨人员提供临时救助、寻亲和返乡服务。",
             },
             {
@@ -88,6 +89,7 @@ def seed_late(ctx: SeedContext) -> None:
             "contact",
             {
                 "title": "联系我们",
+                "show_in_menus": True,
                 "introduction": "紧急情况请拨打110或120；求助请拨打各救助管理站24小时热线。",
             },
             {

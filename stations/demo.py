@@ -2,6 +2,7 @@
 duty desk, with fictional contact data, the /stations/ directory page and two station staff."""
 
 from portal.demo import SeedContext, default_site, ensure_child_page, ensure_user
+from portal.models import SiteSettings
 from portal.roles import STATION_STAFF
 from stations.models import Area, Station, StationDirectoryPage, StationMembership
 
@@ -89,4 +90,9 @@ def seed(ctx: SeedContext) -> None:
         StationMembership.objects.get_or_create(
             user=user, station=Station.objects.get(code=city_code), defaults={"role": role}
         )
+    settings = SiteSettings.for_site(default_site())
+    if settings.hotline == SiteSettings._meta.get_field("hotline").default:
+        # The provincial hotline in the header is the duty desk's.
+        settings.hotline = Station.objects.get(code=FALLBACK_CODE).hotline
+        settings.save()
     ctx.say(f"{count} stations ready.")

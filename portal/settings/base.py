@@ -242,6 +242,8 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
+# No avatars from outside the site (gravatar.com): pages must work where foreign hosts are blocked.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- reCAPTCHA (only used where both keys are configured) -------------------------------------
 RECAPTCHA_PUBLIC_KEY = os.environ.get("RECAPTCHA_PUBLIC_KEY", "")

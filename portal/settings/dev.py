@@ -21,3 +21,6 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL",
     f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}",
 )
+
+# The embedded default keeps everything under one folder; make sure it exists.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
