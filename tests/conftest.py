@@ -9,10 +9,11 @@ database, so a PostgreSQL run can never silently fall back to SQLite.
 import io
 import os
 
-import pytest
-from django.core.management import call_command
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
+
+import pytest
 
 
 def pytest_sessionstart(session):

@@ -1,7 +1,7 @@
 """Demo content: the section index page at /report/ in Chinese and English."""
 
-from tip_reports.models import ReportPage
 from portal.demo import SeedContext, default_site, ensure_child_page
+from tip_reports.models import ReportPage
 
 
 def seed(ctx: SeedContext) -> None:

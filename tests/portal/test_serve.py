@@ -22,10 +22,7 @@ def free_port() -> int:
 
 
 def children_of(pid: int) -> list[int]:
-    result = subprocess.run(
-        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
-    )  # noqa: S607
-    return [int(p) for p in result.stdout.split()]
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +34,7 @@ def var_dir(tmp_path_factory):
         "GUITU_VAR_DIR": str(path),
     }
     env.pop("DATABASE_URL", None)
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
         cwd=ROOT,
         env=env,
@@ -80,7 +77,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(var_dir):
             try:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{port}/robots.txt", timeout=2
-                ) as response:  # noqa: S310
+                ) as response:
                     status = response.status
                     break
             except OSError:

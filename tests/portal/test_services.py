@@ -6,11 +6,12 @@ import email.policy
 import os
 import socket
 
-import pytest
 from django.core import mail
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
+
+import pytest
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -56,7 +57,7 @@ class _Handler:
     def __init__(self):
         self.envelopes = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+    async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
