@@ -88,11 +88,12 @@ def test_production_uses_redis_smtp_and_s3_from_environment():
     )
 
 
-def test_embedded_sqlite_is_tuned_for_a_web_process_and_a_worker():
+def test_embedded_sqlite_is_tuned_for_a_web_process_and_a_worker(monkeypatch):
     from django.conf import settings
 
     from portal.settings.base import SQLITE_OPTIONS, database_from_env
 
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     config = database_from_env(Path("x.sqlite3"))
     assert config["ENGINE"] == "django.db.backends.sqlite3"
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
