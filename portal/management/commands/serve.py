@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 "--access-logfile", "-",
                 "--graceful-timeout", "10",
             ],
-            "worker": [python, "manage.py", "db_worker", "--interval", "1"],
+            "worker": [python, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
         }  # fmt: skip
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"Guitu is serving on http://{host}:{port}/ (Ctrl-C stops it)")
@@ -50,7 +50,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        parent = os.getppid()
         while not stopping:
+            if os.getppid() != parent:
+                # Whoever started us (make, a shell) has gone: do not linger as an orphan.
+                stopping = True
             for name, child in children.items():
                 if child.poll() is not None:
                     self.stderr.write(f"{name} exited with code {child.returncode}; stopping.")
