@@ -25,6 +25,42 @@ def pytest_sessionstart(session):
         )
 
 
+@pytest.fixture
+def site(db):
+    from wagtail.models import Site
+
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def home_page(site):
+    """The default site's root as a live HomePage, built by the same code as seed_demo
+    (Wagtail's welcome page is removed)."""
+    from home.demo import ensure_home_page
+
+    return ensure_home_page()
+
+
+@pytest.fixture
+def english_locale(db):
+    from portal.demo import english_locale
+
+    return english_locale()
+
+
+@pytest.fixture
+def english_home(home_page, english_locale):
+    """The English home page at /en/."""
+    from portal.demo import ensure_translation
+
+    return ensure_translation(
+        home_page,
+        title="Guitu home",
+        hero_title="Helping everyone get home safely",
+        hero_intro="If you see someone who needs help, tell us.",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Wagtail caches site root paths and settings; a rolled-back test must not leak them."""

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from home.models import StandardPage
+from portal.demo import ensure_translation
 from portal.models import SiteSettings
-
-from .conftest import publish_child, translate
+from tests.factories import publish_child
 
 
 def nav_links(html: str) -> list[tuple[str, str]]:
@@ -156,15 +156,14 @@ class TestLanguages:
         assert ("/en/", "Home") in nav_links(html)
 
     def test_english_navigation_lists_the_english_pages(self, client, sections, english_home):
-        english_locale = english_home.locale
-        translate(sections["policies"], english_locale, title="Policy explainers")
+        ensure_translation(sections["policies"], title="Policy explainers")
         assert nav_links(client.get("/en/").content.decode()) == [
             ("/en/", "Home"),
             ("/en/policies/", "Policy explainers"),
         ]
 
     def test_switcher_links_to_the_translation_of_the_page(self, client, sections, english_home):
-        translate(sections["policies"], english_home.locale, title="Policy explainers")
+        ensure_translation(sections["policies"], title="Policy explainers")
         links = language_links(client.get("/policies/").content.decode())
         assert 'href="/en/policies/"' in links["en"]
         assert 'hreflang="en"' in links["en"]

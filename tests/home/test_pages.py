@@ -12,9 +12,8 @@ from home.models import HomePage, StandardPage
 from notices.models import NoticeIndexPage
 from policies.models import PolicyIndexPage
 from stations.models import StationDirectoryPage
+from tests.factories import publish_child
 from tip_reports.models import ReportPage
-
-from .conftest import publish_child
 
 SECTION_MODELS = [
     PolicyIndexPage,

@@ -5,31 +5,10 @@ root, the station directory at /stations/ below it, and on request its English t
 under /en/stations/.
 """
 
-from wagtail.models import Locale, Page, Site
-
 import pytest
 
-from home.models import HomePage
+from portal.demo import ensure_translation
 from stations.models import StationDirectoryPage
-
-
-@pytest.fixture
-def home_page(db):
-    """The default site's root as a live HomePage (replacing Wagtail's welcome page)."""
-    site = Site.objects.get(is_default_site=True)
-    root = site.root_page.specific
-    if isinstance(root, HomePage):
-        return root
-    tree_root = Page.get_first_root_node()
-    welcome = site.root_page
-    home = HomePage(title="归途", slug="guitu-home", hero_title="帮助每一位流浪乞讨人员平安回家")
-    tree_root.add_child(instance=home)
-    home.save_revision().publish()
-    site.root_page = home
-    site.save()
-    if welcome.specific_class is Page and welcome.get_children_count() == 0:
-        welcome.delete()
-    return home
 
 
 @pytest.fixture
@@ -48,12 +27,9 @@ def directory_page(home_page):
 @pytest.fixture
 def english_directory_page(directory_page, home_page):
     """The English translation of the directory (and of the home page) at /en/stations/."""
-    locale, _ = Locale.objects.get_or_create(language_code="en")
-    home_en = home_page.copy_for_translation(locale)
-    home_en.title = "Guitu"
-    home_en.save_revision().publish()
-    page_en = directory_page.copy_for_translation(locale)
-    page_en.title = "Rescue stations"
-    page_en.introduction = "Addresses and 24-hour hotlines of the rescue stations in Guangxi."
-    page_en.save_revision().publish()
-    return page_en
+    ensure_translation(home_page, title="Guitu")
+    return ensure_translation(
+        directory_page,
+        title="Rescue stations",
+        introduction="Addresses and 24-hour hotlines of the rescue stations in Guangxi.",
+    )
