@@ -31,11 +31,13 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "stations.add_stationmembership",
         "stations.change_stationmembership",
         "stations.delete_stationmembership",
+        "tip_reports.view_tipreport",
     ],
     STATION_STAFF: [
         "wagtailadmin.access_admin",
         "stations.view_area",
         "stations.view_station",
+        "tip_reports.view_tipreport",
     ],
     EDITORS: [
         "stations.view_area",

@@ -1,10 +1,276 @@
+"""Tips from the public: the report page, the tips themselves, their timeline and the outbox.
+
+Tips, their photos and reporters' contact details are never public (DESIGN §7): nothing here
+is exposed to page rendering except through the intake form and the coarse status lookup.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.pages import SectionIndexPage
 
 
+def private_storage():
+    """Storage for tip photos: never served by the web server or a public URL."""
+    return storages["private"]
+
+
 class ReportPage(SectionIndexPage):
-    """The public tip form at /report/; the form itself arrives with the tip intake feature."""
+    """The public tip form at /report/ and the status lookup at /report/status/.
+
+    Editors write the introduction; the form, its validation and intake live in forms.py,
+    views.py and intake.py."""
 
     class Meta:
         verbose_name = _("report a sighting")
+
+
+class TipReport(models.Model):
+    """One tip from the public about a person who may need help.
+
+    Created only by intake.submit_tip; station staff work it in the admin queue of the station
+    it is routed to. Personal fields (reporter contact, photo, free text) are purged after the
+    retention period; the rest stays for anonymous figures."""
+
+    class Category(models.TextChoices):
+        SLEEPING_ROUGH = "sleeping_rough", _("Sleeping rough")
+        MINOR = "minor", _("Minor alone or begging")
+        ELDERLY_LOST = "elderly_lost", _("Elderly or lost person")
+        DISTRESS = "distress", _("Person ill or in distress")
+        OTHER = "other", _("Other")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent: may be in immediate danger")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DISPATCHED = "dispatched", _("Outreach dispatched")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+
+    class Sex(models.TextChoices):
+        UNKNOWN = "unknown", _("Not sure")
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class AgeGroup(models.TextChoices):
+        UNKNOWN = "unknown", _("Not sure")
+        CHILD = "child", _("Child (under 14)")
+        TEENAGER = "teenager", _("Teenager (14–17)")
+        ADULT = "adult", _("Adult (18–59)")
+        ELDERLY = "elderly", _("Elderly (60 or over)")
+
+    class CaptchaStatus(models.TextChoices):
+        NOT_CONFIGURED = "off", _("No captcha configured")
+        VERIFIED = "verified", _("Captcha passed")
+        UNVERIFIED = "unverified", _("Captcha service unreachable: not verified")
+
+    reference = models.CharField(_("reference number"), max_length=12, unique=True, editable=False)
+    secret_code_hash = models.CharField(max_length=128, editable=False)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    area = models.ForeignKey(
+        "stations.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tips",
+    )
+    place_text = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    seen_at = models.DateTimeField(_("seen at"))
+    person_sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    person_age = models.CharField(
+        _("approximate age"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN
+    )
+    clothing = models.CharField(_("clothing"), max_length=200, blank=True)
+    appearance = models.CharField(_("appearance"), max_length=300, blank=True)
+    description = models.TextField(_("what you saw"), max_length=1000, blank=True)
+    photo = models.FileField(
+        _("photo"), storage=private_storage, upload_to="tips/%Y/%m/", blank=True
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)
+    consent_forwarding = models.BooleanField(_("consented to forwarding"), default=False)
+    captcha_status = models.CharField(
+        _("captcha"),
+        max_length=12,
+        choices=CaptchaStatus.choices,
+        default=CaptchaStatus.NOT_CONFIGURED,
+    )
+    station = models.ForeignKey(
+        "stations.Station",
+        verbose_name=_("station"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="tips",
+        help_text=_("Set by routing; empty only if no active station exists at all."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tips",
+    )
+    acknowledge_due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    public_message = models.CharField(
+        _("message for the reporter"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the status page. Never include personal details."),
+    )
+    related_notice = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("related notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    personal_data_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        indexes = [models.Index(fields=["station", "status"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == self.Urgency.URGENT
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {self.Status.RESOLVED, self.Status.CLOSED}
+
+
+class TipEvent(models.Model):
+    """The append-only timeline of a tip: every routing decision, delivery problem and state
+    change, with who did it and when. Never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ROUTED = "routed", _("Routed")
+        STATUS = "status", _("Status changed")
+        DELIVERY_FAILED = "delivery_failed", _("Notification failed")
+        NOTE = "note", _("Note")
+
+    tip = models.ForeignKey(TipReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    station = models.ForeignKey(
+        "stations.Station", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("tip event")
+        verbose_name_plural = _("tip events")
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Tip events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class Delivery(models.Model):
+    """The outbox: one row per notification channel of the station a tip is routed to.
+
+    Rows are written in the intake transaction and sent by tasks.deliver on the worker; a
+    periodic sweep re-enqueues due rows, so nothing written here is ever forgotten."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    tip = models.ForeignKey(TipReport, on_delete=models.CASCADE, related_name="deliveries")
+    station = models.ForeignKey(
+        "stations.Station",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        help_text=_("Empty when no station exists: the coordinators are notified instead."),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.channel} {self.status}"

@@ -1,0 +1,206 @@
+"""Filing a tip: the one public function other apps call (notices files leads through it).
+
+``submit_tip`` saves the tip, routes it, writes its first timeline entries and its outbox rows
+in one transaction; the deliveries are enqueued only after that transaction commits, and the
+periodic sweep picks up any row whose enqueue was lost.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from stations.models import Area, Station
+
+from .models import Delivery, TipEvent, TipReport
+from .routing import Route, route
+
+# Unambiguous on a phone screen and when read aloud: no 0/O, 1/I/L.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 8
+SECRET_CODE_DIGITS = 8
+
+ACKNOWLEDGE_WITHIN = {
+    TipReport.Urgency.URGENT: timedelta(minutes=30),
+    TipReport.Urgency.NORMAL: timedelta(hours=4),
+}
+RESOLVE_WITHIN = {
+    TipReport.Urgency.URGENT: timedelta(hours=24),
+    TipReport.Urgency.NORMAL: timedelta(hours=72),
+}
+
+
+@dataclass
+class TipSubmission:
+    """What a reporter told us, already validated and cleaned by a form."""
+
+    category: str
+    seen_at: datetime
+    consent_forwarding: bool
+    urgency: str = TipReport.Urgency.NORMAL
+    area: Area | None = None
+    place_text: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    person_sex: str = TipReport.Sex.UNKNOWN
+    person_age: str = TipReport.AgeGroup.UNKNOWN
+    clothing: str = ""
+    appearance: str = ""
+    description: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    photo: ContentFile | None = None
+    captcha_status: str = TipReport.CaptchaStatus.NOT_CONFIGURED
+    related_notice: object | None = None
+    # A lead about a notice goes straight to the holding station.
+    station: Station | None = None
+    extra_events: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tip: TipReport
+    reference: str
+    secret_code: str  # shown to the reporter once, stored only as a hash
+
+    @property
+    def station(self) -> Station | None:
+        return self.tip.station
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{chars[:4]}-{chars[4:]}"
+
+
+def new_secret_code() -> str:
+    return "".join(str(secrets.randbelow(10)) for _ in range(SECRET_CODE_DIGITS))
+
+
+def normalise_reference(value: str) -> str:
+    cleaned = "".join(ch for ch in value.upper() if ch.isalnum())
+    return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == REFERENCE_LENGTH else cleaned
+
+
+def find_tip(reference: str, secret_code: str) -> TipReport | None:
+    """The tip with this reference if the code matches, else None; the same work is done
+    whether or not the reference exists, so timing does not tell them apart."""
+    tip = TipReport.objects.filter(reference=normalise_reference(reference)).first()
+    code = "".join(ch for ch in secret_code if ch.isdigit())
+    encoded = tip.secret_code_hash if tip else make_password("not-a-tip")
+    matches = check_password(code, encoded)
+    return tip if tip is not None and matches else None
+
+
+def channels_for(station: Station | None) -> list[str]:
+    # Email always (to the station, or to the coordinators when it has no address).
+    channels = [Delivery.Channel.EMAIL]
+    if station is not None and station.webhook_url:
+        channels.append(Delivery.Channel.WEBHOOK)
+    return channels
+
+
+def submit_tip(submission: TipSubmission) -> Receipt:
+    """Save, route and queue a tip in one transaction. Raises only if the database fails."""
+    code = new_secret_code()
+    with transaction.atomic():
+        now = timezone.now()
+        with translation.override(settings.LANGUAGE_CODE):
+            if submission.station is not None:
+                routed = Route(submission.station, _("Lead about a family-search notice"))
+            else:
+                routed = route(submission.area, submission.latitude, submission.longitude)
+            tip = _save_with_unique_reference(submission, code, routed, now)
+            _write_timeline(tip, submission, routed)
+        stations = [routed.station] if routed.station else []
+        deliveries = [
+            Delivery.objects.create(tip=tip, station=station, channel=channel, next_attempt_at=now)
+            for station in stations
+            for channel in channels_for(station)
+        ]
+        if routed.station is None:
+            # No station at all: still tell the coordinators by email.
+            deliveries.append(
+                Delivery.objects.create(
+                    tip=tip,
+                    station=None,
+                    channel=Delivery.Channel.EMAIL,
+                    next_attempt_at=now,
+                )
+            )
+        transaction.on_commit(lambda: _enqueue(deliveries))
+    return Receipt(tip=tip, reference=tip.reference, secret_code=code)
+
+
+def _save_with_unique_reference(submission, code, routed, now) -> TipReport:
+    fields = {
+        "category": submission.category,
+        "urgency": submission.urgency,
+        "area": submission.area,
+        "place_text": submission.place_text,
+        "latitude": submission.latitude,
+        "longitude": submission.longitude,
+        "seen_at": submission.seen_at,
+        "person_sex": submission.person_sex,
+        "person_age": submission.person_age,
+        "clothing": submission.clothing,
+        "appearance": submission.appearance,
+        "description": submission.description,
+        "reporter_name": submission.reporter_name,
+        "reporter_phone": submission.reporter_phone,
+        "consent_forwarding": submission.consent_forwarding,
+        "captcha_status": submission.captcha_status,
+        "related_notice": submission.related_notice,
+        "station": routed.station,
+        "secret_code_hash": make_password(code),
+        "acknowledge_due_at": now + ACKNOWLEDGE_WITHIN[submission.urgency],
+        "resolve_due_at": now + RESOLVE_WITHIN[submission.urgency],
+    }
+    for _attempt in range(10):
+        tip = TipReport(reference=new_reference(), **fields)
+        try:
+            with transaction.atomic():
+                tip.save()
+        except IntegrityError:
+            if TipReport.objects.filter(reference=tip.reference).exists():
+                continue  # a reference collision: draw another
+            raise
+        if submission.photo is not None:
+            tip.photo.save(submission.photo.name, submission.photo, save=True)
+        return tip
+    raise IntegrityError("could not draw a unique reference number")
+
+
+def _write_timeline(tip: TipReport, submission: TipSubmission, routed: Route) -> None:
+    notes = list(submission.extra_events)
+    if tip.is_urgent:
+        notes.append(_("The reporter said the person may be in immediate danger."))
+    if tip.captcha_status == TipReport.CaptchaStatus.UNVERIFIED:
+        notes.append(_("The captcha service could not be reached: this tip is unverified."))
+    TipEvent.objects.create(
+        tip=tip, kind=TipEvent.Kind.RECEIVED, to_status=tip.status, note="\n".join(notes)
+    )
+    TipEvent.objects.create(
+        tip=tip, kind=TipEvent.Kind.ROUTED, station=routed.station, note=routed.reason
+    )
+
+
+def _enqueue(deliveries: list[Delivery]) -> None:
+    from .tasks import deliver
+
+    for delivery in deliveries:
+        try:
+            deliver.enqueue(delivery.pk)
+        except Exception:  # noqa: BLE001 - the sweep re-enqueues anything left pending
+            import logging
+
+            logging.getLogger(__name__).exception("Could not enqueue delivery %s", delivery.pk)
