@@ -7,6 +7,7 @@ periodic sweep picks up any row whose enqueue was lost.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from stations.models import Area, Station
 
 from .models import Delivery, TipEvent, TipReport
 from .routing import Route, route
+
+logger = logging.getLogger(__name__)
 
 # Unambiguous on a phone screen and when read aloud: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -200,7 +203,6 @@ def _enqueue(deliveries: list[Delivery]) -> None:
     for delivery in deliveries:
         try:
             deliver.enqueue(delivery.pk)
-        except Exception:  # noqa: BLE001 - the sweep re-enqueues anything left pending
-            import logging
-
-            logging.getLogger(__name__).exception("Could not enqueue delivery %s", delivery.pk)
+        except Exception:
+            # Never fatal: the periodic sweep re-enqueues every row still pending.
+            logger.exception("Could not enqueue delivery %s", delivery.pk)
