@@ -44,6 +44,9 @@ def seed_stations() -> int:
                 "phone": fictional_phone(city.code, 1),
                 "hotline": fictional_phone(city.code, 10),
                 "email": f"station-{city.code}@guitu.invalid",
+                # Demo stations sit at their city's centre (see stations/data/).
+                "latitude": city.latitude,
+                "longitude": city.longitude,
             },
         )
         if created:
@@ -59,6 +62,8 @@ def seed_stations() -> int:
             "hotline": fictional_phone(FALLBACK_CODE, 10),
             "email": "duty-desk@guitu.invalid",
             "is_fallback": True,
+            "latitude": province.latitude,
+            "longitude": province.longitude,
         },
     )
     if created:

@@ -49,6 +49,12 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    latitude = models.DecimalField(
+        _("centre latitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("centre longitude (WGS-84)"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["code"]

@@ -88,3 +88,34 @@ def test_snapshot_equals_what_the_installed_package_builds():
     built = [list(row) for row in rows()]
     snapshot = [[r["code"], r["name"], r["level"], r["parent_code"]] for r in read_area_rows()]
     assert built == snapshot
+
+
+def test_every_area_has_a_centre_inside_guangxi():
+    areas = list(Area.objects.all())
+    assert all(a.latitude is not None and a.longitude is not None for a in areas)
+    # Guangxi lies roughly between 20.9°N–26.4°N and 104.4°E–112.1°E.
+    for area in areas:
+        assert 20.5 < float(area.latitude) < 26.8, area.code
+        assert 104.0 < float(area.longitude) < 112.5, area.code
+
+
+def test_centres_snapshot_names_its_pinned_source():
+    from stations.areas import CENTRES_CSV
+
+    header = CENTRES_CSV.open(encoding="utf-8").readline()
+    match = re.match(r"# source: PyPI geotool-cn==(\S+) ", header)
+    assert match
+    try:
+        assert match.group(1) == version("geotool-cn")
+    except PackageNotFoundError:
+        pytest.skip("geotool-cn is not installed (it is a dev dependency)")
+
+
+@pytest.mark.skipif(importlib.util.find_spec("GeoToolCN") is None, reason="geotool-cn missing")
+def test_centres_snapshot_equals_what_the_installed_package_builds():
+    from stations.areas import CENTRES_CSV
+    from stations.data.build_areas import centre_rows
+
+    snapshot = [[r["code"], r["latitude"], r["longitude"]] for r in read_area_rows(CENTRES_CSV)]
+    assert [list(row) for row in centre_rows()] == snapshot
+    assert len(snapshot) == 126
