@@ -163,6 +163,16 @@ else:
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
+# Jobs run by `manage.py run_periodic` (dotted path of a function, interval in seconds).
+PERIODIC_JOBS = [
+    ("tip_reports.tasks.sweep_outbox", 60),
+]
+
+# Tip notifications: how long a worker may take to send one before another worker may take
+# it over (longer than any send can last), and how long a station's webhook may take to answer.
+TIP_DELIVERY_LEASE_SECONDS = 120
+TIP_WEBHOOK_TIMEOUT = 5
+
 # --- Auth -------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -254,6 +264,19 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # --- reCAPTCHA (only used where both keys are configured) -------------------------------------
 RECAPTCHA_PUBLIC_KEY = os.environ.get("RECAPTCHA_PUBLIC_KEY", "")
 RECAPTCHA_PRIVATE_KEY = os.environ.get("RECAPTCHA_PRIVATE_KEY", "")
+# www.recaptcha.net serves the same API and is reachable from mainland China.
+RECAPTCHA_DOMAIN = os.environ.get("RECAPTCHA_DOMAIN", "www.recaptcha.net")
+# A slow verification must not hold a report: after this many seconds it counts as unverified.
+RECAPTCHA_VERIFY_REQUEST_TIMEOUT = 5
+
+# --- Public forms: client addresses and rate limits -------------------------------------------
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 = use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# (requests, window in seconds) per client address; the limit fails open if the cache is down.
+RATE_LIMITS = {
+    "tip_submit": (5, 10 * 60),
+    "tip_status": (10, 10 * 60),
+}
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
 # --- Logging ----------------------------------------------------------------------------------

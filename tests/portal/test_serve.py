@@ -1,5 +1,5 @@
-"""`manage.py serve` (what `make run` ends with) starts the web server and the task worker and
-stops both on SIGTERM."""
+"""`manage.py serve` (what `make run` ends with) starts the web server, the task worker and the
+periodic jobs, and stops them all on SIGTERM."""
 
 import os
 import signal
@@ -44,7 +44,7 @@ def var_dir(tmp_path_factory):
     return path
 
 
-def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(var_dir):
+def test_serve_runs_web_worker_and_periodic_jobs_and_stops_them_on_sigterm(var_dir):
     port = free_port()
     env = {
         **os.environ,
@@ -84,7 +84,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(var_dir):
                 time.sleep(0.3)
         assert status == 200
         kids = children_of(proc.pid)
-        assert len(kids) == 2, kids  # gunicorn master and db_worker
+        assert len(kids) == 3, kids  # gunicorn master, db_worker and run_periodic
     finally:
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)

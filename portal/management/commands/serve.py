@@ -1,8 +1,10 @@
-"""Run the web server and the task worker side by side, the embedded default of `make run`.
+"""Run the web server, the task worker and the periodic jobs side by side, the embedded
+default of `make run`.
 
-Both run as child processes (gunicorn with gthread workers, and django-tasks-db's db_worker).
-Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too and the command exits
-non-zero, so a supervisor notices.
+All three run as child processes (gunicorn with gthread workers, django-tasks-db's db_worker,
+and run_periodic for settings.PERIODIC_JOBS such as the outbox sweep). Ctrl-C or SIGTERM stops
+them all; if one dies, the others are stopped too and the command exits non-zero, so a
+supervisor notices.
 """
 
 import os
@@ -15,7 +17,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve the site with gunicorn and run the background task worker beside it."
+    help = "Serve the site with gunicorn, with the task worker and the periodic jobs beside it."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -37,6 +39,7 @@ class Command(BaseCommand):
                 "--graceful-timeout", "10",
             ],
             "worker": [python, "manage.py", "db_worker", "--interval", "1", "--no-reload"],
+            "periodic": [python, "manage.py", "run_periodic"],
         }  # fmt: skip
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"Guitu is serving on http://{host}:{port}/ (Ctrl-C stops it)")
