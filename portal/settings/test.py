@@ -21,3 +21,10 @@ STORAGES["private"]["OPTIONS"]["location"] = VAR_DIR / "test-private"
 
 DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DB_NAME") or None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
+    "TEST_DB_NAME"
+):
+    # A file rather than memory, so that a real db_worker process and concurrent threads can
+    # share the test database; one per test process, so parallel runs never collide.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
