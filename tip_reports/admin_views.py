@@ -69,6 +69,12 @@ class TipAdminURLFinder(ModelAdminURLFinder):
 
 
 class TipIndexView(IndexView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # No spreadsheet export until one is designed (issue 4): ?export= shows the list.
+        if not self.list_export:
+            self.is_export = False
+
     def get_base_queryset(self):
         return tips_visible_to(self.request.user, super().get_base_queryset())
 

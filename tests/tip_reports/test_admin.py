@@ -79,6 +79,11 @@ def test_station_staff_see_only_their_stations_tips(client, world):
     # Searching for another station's reference finds nothing either.
     response = client.get(INDEX, {"q": world["liuzhou_tips"][0].reference})
     assert listed(response) == set()
+    # There is no export (it would need its own review of what leaves the portal).
+    for export in ("csv", "xlsx"):
+        response = client.get(INDEX, {"export": export})
+        assert not response.get("Content-Disposition")
+        assert "text/html" in response["Content-Type"]
 
 
 def test_another_stations_tip_is_a_404_on_every_tip_url(client, world):
