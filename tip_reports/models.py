@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+
 from portal.pages import SectionIndexPage
 
 
@@ -20,14 +22,33 @@ def private_storage():
     return storages["private"]
 
 
-class ReportPage(SectionIndexPage):
-    """The public tip form at /report/ and the status lookup at /report/status/.
+class ReportPage(RoutablePageMixin, SectionIndexPage):
+    """The public tip form at /report/, the one-time receipt at /report/thanks/ and the status
+    lookup at /report/status/.
 
     Editors write the introduction; the form, its validation and intake live in forms.py,
     views.py and intake.py."""
 
     class Meta:
         verbose_name = _("report a sighting")
+
+    @path("", name="report_form")
+    def report_form(self, request):
+        from .views import report_form
+
+        return report_form(self, request)
+
+    @path("thanks/", name="report_thanks")
+    def report_thanks(self, request):
+        from .views import report_thanks
+
+        return report_thanks(self, request)
+
+    @path("status/", name="report_status")
+    def report_status(self, request):
+        from .views import report_status
+
+        return report_status(self, request)
 
 
 class TipReport(models.Model):
