@@ -96,7 +96,9 @@ def report_form(page, request):
 
 def report_thanks(page, request):
     """The receipt, shown once: taken out of the session, so a reload goes back to the form."""
-    receipt = request.session.pop(RECEIPT_SESSION_KEY, None)
+    # A HEAD request (a link checker, a prefetch) must not use up the one showing.
+    take = request.session.get if request.method == "HEAD" else request.session.pop
+    receipt = take(RECEIPT_SESSION_KEY, None)
     if not receipt:
         return HttpResponseRedirect(page.get_url(request=request))
     station = None

@@ -165,6 +165,15 @@ def test_the_receipt_is_shown_once(report_page, tip_client, valid_post_data):
     assert again["Location"] == "/report/"
 
 
+def test_a_head_request_does_not_use_up_the_receipt(report_page, tip_client, valid_post_data):
+    tip_client.post("/report/", valid_post_data)
+    assert tip_client.client.head("/report/thanks/").status_code == 200
+    assert (
+        TipReport.objects.get().reference
+        in tip_client.client.get("/report/thanks/").content.decode()
+    )
+
+
 def test_thanks_without_a_receipt_goes_back_to_the_form(report_page, client):
     response = client.get("/report/thanks/")
     assert response.status_code == 302
