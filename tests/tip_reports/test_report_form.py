@@ -408,3 +408,9 @@ def test_wrong_csrf_token_is_refused(report_page, valid_post_data):
     response = client.post("/report/", {**valid_post_data, "csrfmiddlewaretoken": "x" * 64})
     assert response.status_code == 403
     assert TipReport.objects.count() == 0
+
+
+def test_editors_preview_shows_the_form(report_page):
+    response = report_page.make_preview_request()
+    assert response.status_code == 200
+    assert '<form class="tip-form"' in response.content.decode()
