@@ -85,6 +85,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -215,8 +216,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Tip photos: outside MEDIA_ROOT and without a URL, so no web server can serve them.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+        "BACKEND": "portal.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -273,8 +274,10 @@ RECAPTCHA_VERIFY_REQUEST_TIMEOUT = 5
 # How many reverse proxies in front of the site append to X-Forwarded-For; 0 = use REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # (requests, window in seconds) per client address; the limit fails open if the cache is down.
+# Generous for tips: many phones share one carrier address (CGNAT) and a blocked tip may be a
+# lost one; the message then gives the hotline.
 RATE_LIMITS = {
-    "tip_submit": (5, 10 * 60),
+    "tip_submit": (10, 10 * 60),
     "tip_status": (10, 10 * 60),
 }
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]

@@ -400,6 +400,9 @@ def test_missing_csrf_token_is_refused(report_page, valid_post_data):
     response = client.post("/report/", valid_post_data)
     assert response.status_code == 403
     assert counts() == before
+    # Explained in the visitor's language, with the emergency numbers, not Django's debug text.
+    assert "表单未能提交" in response.content.decode()
+    assert "110" in response.content.decode()
 
 
 def test_wrong_csrf_token_is_refused(report_page, valid_post_data):

@@ -57,7 +57,8 @@ def test_coordinates_alone_go_to_the_nearest_station(stations):
     liuzhou = Area.objects.get(code="450200")
     result = route(None, liuzhou.latitude + Decimal("0.01"), liuzhou.longitude)
     assert result.station.code == "450200"
-    assert "km" in result.reason
+    with translation.override("en"):
+        assert "1.1 km" in route(None, liuzhou.latitude + Decimal("0.01"), liuzhou.longitude).reason
 
 
 def test_the_duty_desk_is_never_chosen_by_distance(stations):
