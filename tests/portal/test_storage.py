@@ -1,5 +1,6 @@
-import pytest
 from django.core.files.storage import storages
+
+import pytest
 
 
 def test_private_storage_has_no_urls():
