@@ -32,12 +32,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "stations.change_stationmembership",
         "stations.delete_stationmembership",
         "tip_reports.view_tipreport",
+        "tip_reports.change_tipreport",
+        "tip_reports.view_reporter_contact",
     ],
     STATION_STAFF: [
         "wagtailadmin.access_admin",
         "stations.view_area",
         "stations.view_station",
         "tip_reports.view_tipreport",
+        "tip_reports.change_tipreport",
+        "tip_reports.view_reporter_contact",
     ],
     EDITORS: [
         "stations.view_area",

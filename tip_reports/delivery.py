@@ -104,6 +104,27 @@ def resend(delivery: Delivery) -> bool:
     return True
 
 
+def channels_for(station) -> list[str]:
+    """Email always (to the station, or to the coordinators when it has none or there is no
+    station); a webhook too when the station has one."""
+    channels = [Delivery.Channel.EMAIL]
+    if station is not None and station.webhook_url:
+        channels.append(Delivery.Channel.WEBHOOK)
+    return channels
+
+
+def notify_station(tip: TipReport, station, now: datetime | None = None) -> list[Delivery]:
+    """Write the outbox rows telling ``station`` about ``tip`` (inside the caller's
+    transaction) and enqueue them once it commits."""
+    now = now or timezone.now()
+    rows = [
+        Delivery.objects.create(tip=tip, station=station, channel=channel, next_attempt_at=now)
+        for channel in channels_for(station)
+    ]
+    transaction.on_commit(lambda: [enqueue(row.pk) for row in rows])
+    return rows
+
+
 def enqueue(delivery_id: int, run_after: datetime | None = None) -> bool:
     """Queue a delivery task; never raises (the sweep catches anything that is not queued)."""
     from .tasks import deliver

@@ -7,10 +7,9 @@ periodic sweep picks up any row whose enqueue was lost.
 
 from __future__ import annotations
 
-import logging
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,24 +21,14 @@ from django.utils.translation import gettext as _
 
 from stations.models import Area, Station
 
-from .models import Delivery, TipEvent, TipReport
+from .delivery import notify_station
+from .models import TipEvent, TipReport, TipSettings
 from .routing import Route, route
-
-logger = logging.getLogger(__name__)
 
 # Unambiguous on a phone screen and when read aloud: no 0/O, 1/I/L.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 8
 SECRET_CODE_DIGITS = 8
-
-ACKNOWLEDGE_WITHIN = {
-    TipReport.Urgency.URGENT: timedelta(minutes=30),
-    TipReport.Urgency.NORMAL: timedelta(hours=4),
-}
-RESOLVE_WITHIN = {
-    TipReport.Urgency.URGENT: timedelta(hours=24),
-    TipReport.Urgency.NORMAL: timedelta(hours=72),
-}
 
 
 @dataclass
@@ -104,14 +93,6 @@ def find_tip(reference: str, secret_code: str) -> TipReport | None:
     return tip if tip is not None and matches else None
 
 
-def channels_for(station: Station | None) -> list[str]:
-    # Email always (to the station, or to the coordinators when it has no address).
-    channels = [Delivery.Channel.EMAIL]
-    if station is not None and station.webhook_url:
-        channels.append(Delivery.Channel.WEBHOOK)
-    return channels
-
-
 def submit_tip(submission: TipSubmission) -> Receipt:
     """Save, route and queue a tip in one transaction. Raises only if the database fails."""
     code = new_secret_code()
@@ -124,27 +105,13 @@ def submit_tip(submission: TipSubmission) -> Receipt:
                 routed = route(submission.area, submission.latitude, submission.longitude)
             tip = _save_with_unique_reference(submission, code, routed, now)
             _write_timeline(tip, submission, routed)
-        stations = [routed.station] if routed.station else []
-        deliveries = [
-            Delivery.objects.create(tip=tip, station=station, channel=channel, next_attempt_at=now)
-            for station in stations
-            for channel in channels_for(station)
-        ]
-        if routed.station is None:
-            # No station at all: still tell the coordinators by email.
-            deliveries.append(
-                Delivery.objects.create(
-                    tip=tip,
-                    station=None,
-                    channel=Delivery.Channel.EMAIL,
-                    next_attempt_at=now,
-                )
-            )
-        transaction.on_commit(lambda: _enqueue(deliveries))
+        # With no station at all, the email goes to the coordinators.
+        notify_station(tip, routed.station, now)
     return Receipt(tip=tip, reference=tip.reference, secret_code=code)
 
 
 def _save_with_unique_reference(submission, code, routed, now) -> TipReport:
+    targets = TipSettings.load()
     fields = {
         "category": submission.category,
         "urgency": submission.urgency,
@@ -165,8 +132,9 @@ def _save_with_unique_reference(submission, code, routed, now) -> TipReport:
         "related_notice": submission.related_notice,
         "station": routed.station,
         "secret_code_hash": make_password(code),
-        "acknowledge_due_at": now + ACKNOWLEDGE_WITHIN[submission.urgency],
-        "resolve_due_at": now + RESOLVE_WITHIN[submission.urgency],
+        "acknowledge_due_at": now
+        + targets.acknowledge_within(submission.category, submission.urgency),
+        "resolve_due_at": now + targets.resolve_within(),
     }
     for _attempt in range(10):
         tip = TipReport(reference=new_reference(), **fields)
@@ -195,14 +163,3 @@ def _write_timeline(tip: TipReport, submission: TipSubmission, routed: Route) ->
     TipEvent.objects.create(
         tip=tip, kind=TipEvent.Kind.ROUTED, station=routed.station, note=routed.reason
     )
-
-
-def _enqueue(deliveries: list[Delivery]) -> None:
-    from .tasks import deliver
-
-    for delivery in deliveries:
-        try:
-            deliver.enqueue(delivery.pk)
-        except Exception:
-            # Never fatal: the periodic sweep re-enqueues every row still pending.
-            logger.exception("Could not enqueue delivery %s", delivery.pk)

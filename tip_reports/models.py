@@ -5,6 +5,7 @@ is exposed to page rendering except through the intake form and the coarse statu
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -13,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal.pages import SectionIndexPage
 
@@ -87,6 +89,20 @@ class TipReport(models.Model):
         TEENAGER = "teenager", _("Teenager (14–17)")
         ADULT = "adult", _("Adult (18–59)")
         ELDERLY = "elderly", _("Elderly (60 or over)")
+
+    class Outcome(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted to the station")
+        ESCORTED_HOME = "escorted_home", _("Escorted home")
+        HOSPITAL = "hospital", _("Referred to hospital")
+        DECLINED = "declined", _("Declined help")
+        NOT_FOUND = "not_found", _("Person not found")
+
+    class CloseReason(models.TextChoices):
+        DUPLICATE = "duplicate", _("Duplicate")
+        NOT_FOUND = "not_found", _("Not found")
+        FALSE_REPORT = "false_report", _("False report")
+        SPAM = "spam", _("Spam")
+        HANDLED_ELSEWHERE = "handled_elsewhere", _("Handled elsewhere")
 
     class CaptchaStatus(models.TextChoices):
         NOT_CONFIGURED = "off", _("No captcha configured")
@@ -189,6 +205,14 @@ class TipReport(models.Model):
     )
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("resolved or closed"), null=True, blank=True)
+    acknowledge_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolve_escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     personal_data_purged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -196,6 +220,9 @@ class TipReport(models.Model):
         verbose_name = _("tip")
         verbose_name_plural = _("tips")
         indexes = [models.Index(fields=["station", "status"])]
+        permissions = [
+            ("view_reporter_contact", _("Can reveal a reporter's contact details (audited)")),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -219,6 +246,13 @@ class TipEvent(models.Model):
         STATUS = "status", _("Status changed")
         DELIVERY_FAILED = "delivery_failed", _("Notification failed")
         NOTE = "note", _("Note")
+        ASSIGNED = "assigned", _("Assigned")
+        TRANSFERRED = "transferred", _("Transferred")
+        DUPLICATE = "duplicate", _("Marked as duplicate")
+        CONTACT_VIEWED = "contact_viewed", _("Reporter contact viewed")
+        RESENT = "resent", _("Notification resent")
+        ESCALATED = "escalated", _("Escalated")
+        PURGED = "purged", _("Personal data removed")
 
     tip = models.ForeignKey(TipReport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -295,3 +329,52 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip_id} {self.channel} {self.status}"
+
+
+@register_setting(icon="warning")
+class TipSettings(BaseGenericSetting):
+    """Service targets and retention for tips, set by the provincial coordinators.
+
+    Acknowledge targets are per category; an urgent tip always gets the urgent target. Due
+    times are computed when a tip arrives (or is transferred or reopened) and stored on it."""
+
+    acknowledge_urgent_minutes = models.PositiveIntegerField(
+        _("acknowledge urgent tips within (minutes)"), default=15
+    )
+    acknowledge_sleeping_rough_minutes = models.PositiveIntegerField(
+        _("acknowledge: sleeping rough (minutes)"), default=60
+    )
+    acknowledge_minor_minutes = models.PositiveIntegerField(
+        _("acknowledge: minor alone or begging (minutes)"), default=15
+    )
+    acknowledge_elderly_lost_minutes = models.PositiveIntegerField(
+        _("acknowledge: elderly or lost person (minutes)"), default=60
+    )
+    acknowledge_distress_minutes = models.PositiveIntegerField(
+        _("acknowledge: person ill or in distress (minutes)"), default=60
+    )
+    acknowledge_other_minutes = models.PositiveIntegerField(
+        _("acknowledge: other (minutes)"), default=60
+    )
+    resolve_hours = models.PositiveIntegerField(_("resolve within (hours)"), default=24)
+    retention_days = models.PositiveIntegerField(
+        _("keep personal data of finished tips for (days)"),
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Reporter contact, photo and free text of resolved or closed tips are removed after "
+            "this many days; category, area, dates and outcome stay for statistics."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("tip service targets")
+
+    def acknowledge_within(self, category: str, urgency: str) -> timedelta:
+        if urgency == TipReport.Urgency.URGENT:
+            return timedelta(minutes=self.acknowledge_urgent_minutes)
+        minutes = getattr(self, f"acknowledge_{category}_minutes", self.acknowledge_other_minutes)
+        return timedelta(minutes=minutes)
+
+    def resolve_within(self) -> timedelta:
+        return timedelta(hours=self.resolve_hours)
