@@ -7,7 +7,6 @@ exits (non-zero if one failed), for cron or a systemd timer.
 """
 
 import logging
-import signal
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
+
+from portal.management.shutdown import StopFlag
 
 logger = logging.getLogger("portal.periodic")
 
@@ -49,25 +50,18 @@ class Command(BaseCommand):
                 raise CommandError("Failed: " + ", ".join(failed))
             return
 
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        stop = StopFlag()
         logger.info("Periodic jobs: %s", ", ".join(f"{j.path} every {j.interval:g}s" for j in jobs))
-        while not stopping:
+        while not stop.requested:
             for job in jobs:
-                if stopping:
+                if stop.requested:
                     break
                 if time.monotonic() >= job.next_run:
                     self.run(job)
                     job.next_run = time.monotonic() + job.interval
             pause = min(job.next_run for job in jobs) - time.monotonic()
             # Sleep in short steps so a signal stops the loop promptly.
-            while not stopping and pause > 0:
+            while not stop.requested and pause > 0:
                 time.sleep(min(pause, 0.5))
                 pause = min(job.next_run for job in jobs) - time.monotonic()
         logger.info("Periodic jobs stopped.")

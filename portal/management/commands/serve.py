@@ -15,6 +15,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from portal.management.shutdown import StopFlag
+
 
 class Command(BaseCommand):
     help = "Serve the site with gunicorn, with the task worker and the periodic jobs beside it."
@@ -44,25 +46,18 @@ class Command(BaseCommand):
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}  # noqa: S603
         self.stdout.write(f"Guitu is serving on http://{host}:{port}/ (Ctrl-C stops it)")
 
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        stop = StopFlag()
         exit_code = 0
         parent = os.getppid()
-        while not stopping:
+        while not stop.requested:
             if os.getppid() != parent:
                 # Whoever started us (make, a shell) has gone: do not linger as an orphan.
-                stopping = True
+                stop.request()
             for name, child in children.items():
                 if child.poll() is not None:
                     self.stderr.write(f"{name} exited with code {child.returncode}; stopping.")
                     exit_code = child.returncode or 1
-                    stopping = True
+                    stop.request()
             time.sleep(0.2)
         for child in children.values():
             if child.poll() is None:
