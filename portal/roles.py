@@ -34,6 +34,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "tip_reports.view_tipreport",
         "tip_reports.change_tipreport",
         "tip_reports.view_reporter_contact",
+        "tip_reports.change_tipsettings",
     ],
     STATION_STAFF: [
         "wagtailadmin.access_admin",
