@@ -72,3 +72,21 @@ def _waiting_in_queue() -> set[int]:
     except Exception:
         logger.exception("Could not read the task queue; enqueuing every due row")
         return set()
+
+
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Email the station's leads and the coordinators once per breached deadline (see
+    escalation.py); returns how many tips were escalated. Run every minute by
+    ``manage.py run_periodic`` (settings.PERIODIC_JOBS)."""
+    from .escalation import escalate_overdue as escalate
+
+    return escalate(now)
+
+
+def purge_personal_data_job(now: datetime | None = None) -> int:
+    """Remove the personal data of tips finished longer ago than the retention period (see
+    retention.py); returns how many tips were purged. Run hourly by ``manage.py run_periodic``
+    (settings.PERIODIC_JOBS); ``manage.py purge_personal_data`` does the same by hand."""
+    from .retention import purge_personal_data
+
+    return purge_personal_data(now=now).tips

@@ -167,6 +167,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 # Jobs run by `manage.py run_periodic` (dotted path of a function, interval in seconds).
 PERIODIC_JOBS = [
     ("tip_reports.tasks.sweep_outbox", 60),
+    ("tip_reports.tasks.escalate_overdue", 60),
+    ("tip_reports.tasks.purge_personal_data_job", 3600),
 ]
 
 # Tip notifications: how long a worker may take to send one before another worker may take
