@@ -11,6 +11,7 @@ import pytest
 from home.models import HomePage
 from portal.models import SiteSettings
 from stations.models import Area, Station, StationMembership
+from tip_reports.models import Delivery, TipEvent, TipReport
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,9 @@ def counts():
         "memberships": StationMembership.objects.count(),
         "groups": Group.objects.count(),
         "areas": Area.objects.count(),
+        "tips": TipReport.objects.count(),
+        "tip_events": TipEvent.objects.count(),
+        "deliveries": Delivery.objects.count(),
     }
 
 
