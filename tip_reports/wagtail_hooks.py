@@ -1,9 +1,19 @@
-"""Wagtail admin registration for tips: the 求助线索 menu and the dashboard captcha warning."""
+"""Wagtail admin registration for tips: the queue menu, its permissions, the dashboard panels
+(queue summary, captcha warning) and the audit log actions."""
+
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from .admin_views import CaptchaWarningPanel, TipPermissionPolicy, TipViewSet
+from .admin_views import (
+    RESENT_LOG_ACTION,
+    CaptchaWarningPanel,
+    TipPermissionPolicy,
+    TipQueuePanel,
+    TipViewSet,
+)
 from .models import TipReport
 
 register_permission_policy(TipReport, TipPermissionPolicy(TipReport), exact_class=True)
@@ -15,8 +25,14 @@ def register_tip_viewset():
 
 
 @hooks.register("construct_homepage_panels")
-def add_captcha_warning(request, panels):
+def add_tip_panels(request, panels):
     panels.append(CaptchaWarningPanel())
+    panels.append(TipQueuePanel())
+
+
+@hooks.register("insert_global_admin_css")
+def queue_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("tip_reports/admin/queue.css"))
 
 
 @hooks.register("register_log_actions")
@@ -30,3 +46,4 @@ def register_tip_log_actions(actions):
     actions.register_action(
         CONTACT_VIEWED_LOG_ACTION, _("View reporter contact"), _("Reporter contact viewed")
     )
+    actions.register_action(RESENT_LOG_ACTION, _("Resend notification"), _("Notification resent"))
