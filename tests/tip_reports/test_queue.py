@@ -145,6 +145,20 @@ def test_filters(people):
     assert set(listed(response)) == {liuzhou.reference}
 
 
+def test_a_column_can_reorder_and_bad_filter_values_are_harmless(people):
+    first = new_tip("450102", urgency=TipReport.Urgency.URGENT)
+    second = new_tip("450102")
+    TipReport.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    client = admin_client(people["nanning_staff"])
+    assert listed(client.get(RESULTS, {"ordering": "-created_at"})) == [
+        second.reference,
+        first.reference,
+    ]
+    response = client.get(RESULTS, {"assignee": "999999", "overdue": "maybe", "status": "x"})
+    assert response.status_code == 200
+    assert set(listed(response)) == {first.reference, second.reference}
+
+
 def test_search_by_part_of_the_reference(people):
     tip = new_tip("450102")
     other = new_tip("450102")
