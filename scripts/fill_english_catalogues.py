@@ -14,16 +14,20 @@ def main() -> int:
         catalogue = polib.pofile(str(po_path))
         changed = False
         for entry in catalogue:
+            # A fuzzy entry carries msgmerge's guess from a *different* msgid: never keep it.
+            fuzzy = "fuzzy" in entry.flags
+            if fuzzy:
+                entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = None
+                entry.previous_msgctxt = None
             if entry.msgid_plural:
-                if not all(entry.msgstr_plural.values()):
+                if fuzzy or not all(entry.msgstr_plural.values()):
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
                     changed = True
-            elif not entry.msgstr:
+            elif fuzzy or not entry.msgstr:
                 entry.msgstr = entry.msgid
                 changed = True
-            if "fuzzy" in entry.flags:
-                entry.flags.remove("fuzzy")
-                changed = True
+            changed = changed or fuzzy
         if changed:
             catalogue.save()
     return 0

@@ -61,3 +61,22 @@ def test_chinese_catalogues_are_really_chinese():
         # test. Short technical strings ("English", codes) may stay; sentences may not.
         copied = [e.msgid for e in entries if e.msgstr == e.msgid and len(e.msgid.split()) > 2]
         assert not copied, f"{catalogue_path}: copied instead of translated: {copied[:10]}"
+
+
+def test_english_catalogues_repeat_the_english_msgids():
+    """msgids are English, so an English msgstr is the msgid itself. Anything else is almost
+    always msgmerge's fuzzy guess from another message kept by mistake ("False report" shown
+    as "Send report"); to change English wording, change the msgid in the code."""
+    catalogues = sorted(ROOT.glob("*/locale/en/LC_MESSAGES/django.po"))
+    assert catalogues
+    for catalogue_path in catalogues:
+        wrong = []
+        for entry in polib.pofile(str(catalogue_path)):
+            if entry.obsolete:
+                continue
+            if entry.msgid_plural:
+                if entry.msgstr_plural != {0: entry.msgid, 1: entry.msgid_plural}:
+                    wrong.append(entry.msgid)
+            elif entry.msgstr != entry.msgid:
+                wrong.append(entry.msgid)
+        assert not wrong, f"{catalogue_path}: {wrong[:10]}"
