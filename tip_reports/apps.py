@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class TipReportsConfig(AppConfig):
     name = "tip_reports"
     verbose_name = _("Tip-offs")
-
-    def ready(self):
-        # Registers the "personal data removed" log action with Wagtail.
-        from . import retention  # noqa: F401

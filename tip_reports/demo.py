@@ -8,12 +8,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
-from wagtail.models import ModelLogEntry
-
 from portal.demo import SeedContext, default_site, ensure_child_page
 from stations.models import Area, Station
 from tip_reports.intake import TipSubmission, submit_tip
-from tip_reports.models import ReportPage, TipEvent, TipReport
+from tip_reports.models import ReportPage, TipEvent, TipLogEntry, TipReport
 from tip_reports.workflow import Action, perform
 
 
@@ -204,4 +202,4 @@ def move_back(tip: TipReport, delta: timedelta) -> None:
     )
     TipReport.objects.filter(pk=tip.pk).update(**{name: F(name) - delta for name in times})
     TipEvent.objects.filter(tip=tip).update(created_at=F("created_at") - delta)
-    ModelLogEntry.objects.for_instance(tip).update(timestamp=F("timestamp") - delta)
+    TipLogEntry.objects.for_instance(tip).update(timestamp=F("timestamp") - delta)

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from portal.pages import SectionIndexPage
 
@@ -378,3 +380,46 @@ class TipSettings(BaseGenericSetting):
 
     def resolve_within(self) -> timedelta:
         return timedelta(hours=self.resolve_hours)
+
+
+class TipLogEntryManager(BaseLogEntryManager):
+    def log_action(self, instance, action, **kwargs):
+        kwargs.update(tip=instance)
+        return super().log_action(instance, action, **kwargs)
+
+    def viewable_by_user(self, user):
+        """Only entries about tips the user may open (DESIGN §7): Wagtail's site history,
+        its filters and exports all read log entries through this."""
+        from .access import tips_visible_to
+
+        return self.filter(tip__in=tips_visible_to(user).values("pk"))
+
+    def for_instance(self, instance):
+        return self.filter(tip=instance)
+
+
+class TipLogEntry(BaseLogEntry):
+    """Wagtail audit-log entries about tips, kept apart from other models' entries so that the
+    admin's history shows them only to users who may see the tip."""
+
+    tip = models.ForeignKey(
+        TipReport, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    objects = TipLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("tip log entry")
+        verbose_name_plural = _("tip log entries")
+
+    def __str__(self) -> str:
+        return f"TipLogEntry {self.pk}: {self.action} on tip {self.tip_id}"
+
+    @cached_property
+    def object_verbose_name(self):
+        return TipReport._meta.verbose_name
+
+    @cached_property
+    def object_id(self):
+        return self.tip_id

@@ -21,13 +21,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from wagtail import hooks
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
 
-from .models import TipEvent, TipReport, TipSettings
+from .models import TipEvent, TipLogEntry, TipReport, TipSettings
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +61,6 @@ SYSTEM_NOTE_KINDS = frozenset(
         TipEvent.Kind.PURGED,
     }
 )
-
-
-# Registered when the app is ready (apps.py imports this module), so every process, the admin's
-# history included, knows the action; it could equally live in wagtail_hooks.py.
-@hooks.register("register_log_actions")
-def register_purge_log_action(actions):
-    actions.register_action(
-        PURGED_LOG_ACTION,
-        gettext_lazy("Remove personal data"),
-        gettext_lazy("Personal data removed after the retention period"),
-    )
 
 
 @dataclass
@@ -183,8 +169,8 @@ def purge_tip(tip_id: int, now: datetime, days: int) -> bool | None:
 
 def blank_log_notes(tip: TipReport) -> None:
     """The queue's Wagtail log entries keep the action's note in ``data``: blank it."""
-    for entry in ModelLogEntry.objects.for_instance(tip):
+    for entry in TipLogEntry.objects.for_instance(tip):
         data = entry.data if isinstance(entry.data, dict) else None
         if data and data.get("note"):
             data["note"] = ""
-            ModelLogEntry.objects.filter(pk=entry.pk).update(data=data)
+            TipLogEntry.objects.filter(pk=entry.pk).update(data=data)

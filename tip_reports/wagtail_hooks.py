@@ -3,6 +3,7 @@
 
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
@@ -14,7 +15,9 @@ from .admin_views import (
     TipQueuePanel,
     TipViewSet,
 )
-from .models import TipReport
+from .models import TipLogEntry, TipReport
+from .retention import PURGED_LOG_ACTION
+from .workflow import CONTACT_VIEWED_LOG_ACTION, LOG_ACTIONS, log_action_name
 
 register_permission_policy(TipReport, TipPermissionPolicy(TipReport), exact_class=True)
 
@@ -37,13 +40,17 @@ def queue_css():
 
 @hooks.register("register_log_actions")
 def register_tip_log_actions(actions):
-    from django.utils.translation import gettext_lazy as _
-
-    from .workflow import CONTACT_VIEWED_LOG_ACTION, LOG_ACTIONS, log_action_name
-
+    # Tip entries live in their own table, whose manager shows them only to users who may
+    # see the tip: Wagtail's site history and its filters read them through it.
+    actions.register_model(TipReport, TipLogEntry)
     for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(log_action_name(action), label, message)
     actions.register_action(
         CONTACT_VIEWED_LOG_ACTION, _("View reporter contact"), _("Reporter contact viewed")
     )
     actions.register_action(RESENT_LOG_ACTION, _("Resend notification"), _("Notification resent"))
+    actions.register_action(
+        PURGED_LOG_ACTION,
+        _("Remove personal data"),
+        _("Personal data removed after the retention period"),
+    )

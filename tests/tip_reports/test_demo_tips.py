@@ -7,13 +7,11 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from wagtail.models import ModelLogEntry
-
 import pytest
 
 from tip_reports.access import tips_visible_to
 from tip_reports.demo import DEMO_MARKER, DEMO_TIPS
-from tip_reports.models import Delivery, TipEvent, TipReport
+from tip_reports.models import Delivery, TipEvent, TipLogEntry, TipReport
 from tip_reports.sla import overdue
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +32,7 @@ def counts():
         TipReport.objects.count(),
         TipEvent.objects.count(),
         Delivery.objects.count(),
-        ModelLogEntry.objects.count(),
+        TipLogEntry.objects.count(),
     )
 
 
@@ -75,7 +73,7 @@ def test_demo_tips_are_fictional_and_have_real_timelines(demo_site):
             "liuzhou",
             "coordinator",
         }
-        assert ModelLogEntry.objects.for_instance(tip).count() == changes.count()
+        assert TipLogEntry.objects.for_instance(tip).count() == changes.count()
         times = list(tip.events.values_list("created_at", flat=True))
         assert tip.created_at <= times[0] and times == sorted(times)
 

@@ -10,14 +10,12 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
-from wagtail.models import ModelLogEntry
-
 import pytest
 
 from tests.tip_reports.delivery_fixtures import PERSONAL_DATA
 from tests.tip_reports.queue_people import queue_world, tip_in
 from tip_reports import tasks
-from tip_reports.models import TipEvent, TipReport, TipSettings
+from tip_reports.models import TipEvent, TipLogEntry, TipReport, TipSettings
 from tip_reports.retention import PURGED_LOG_ACTION, purge_personal_data
 from tip_reports.workflow import Action, perform
 
@@ -84,7 +82,7 @@ def everything(tip):
         model_to_dict(tip),
         tip.photo.name,
         list(TipEvent.objects.filter(tip=tip).values_list("kind", "note")),
-        list(ModelLogEntry.objects.for_instance(tip).values_list("action", "data")),
+        list(TipLogEntry.objects.for_instance(tip).values_list("action", "data")),
     )
 
 
@@ -135,14 +133,14 @@ def test_purge_removes_personal_data_and_keeps_the_figures(world, photo, _privat
 
     # Free text in the timeline and in the log entries is gone too; routing notes stay.
     notes = " ".join(TipEvent.objects.filter(tip=tip).values_list("note", flat=True))
-    logs = str(list(ModelLogEntry.objects.for_instance(tip).values_list("data", flat=True)))
+    logs = str(list(TipLogEntry.objects.for_instance(tip).values_list("data", flat=True)))
     for personal in (*PERSONAL_DATA, "13912345678", "已入站"):
         assert personal not in notes
         assert personal not in logs
     assert TipEvent.objects.filter(tip=tip, kind=TipEvent.Kind.ROUTED).exclude(note="").exists()
     purged = TipEvent.objects.filter(tip=tip, kind=TipEvent.Kind.PURGED)
     assert purged.count() == 1 and purged.get().actor is None
-    entry = ModelLogEntry.objects.for_instance(tip).get(action=PURGED_LOG_ACTION)
+    entry = TipLogEntry.objects.for_instance(tip).get(action=PURGED_LOG_ACTION)
     assert entry.user is None
     assert entry.data == {"retention_days": 180, "photo_deleted": True}
     assert "Unknown" not in str(entry.message)  # the action is registered with Wagtail

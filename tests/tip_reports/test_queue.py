@@ -15,8 +15,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from wagtail.models import ModelLogEntry
-
 import pytest
 from openpyxl import load_workbook
 
@@ -34,7 +32,7 @@ from tests.tip_reports.queue_fixtures import (
 )
 from tip_reports import sla, workflow
 from tip_reports.admin_views import age_text, neutralise
-from tip_reports.models import Delivery, TipEvent, TipReport
+from tip_reports.models import Delivery, TipEvent, TipLogEntry, TipReport
 
 pytestmark = pytest.mark.django_db
 
@@ -213,9 +211,7 @@ def test_the_detail_hides_the_contact_until_shown_and_each_showing_is_audited(pe
         assert {"private", "no-store"} <= cache_control(response)
         assert tip.events.filter(kind=TipEvent.Kind.CONTACT_VIEWED).count() == times
         assert (
-            ModelLogEntry.objects.filter(
-                object_id=str(tip.pk), action=workflow.CONTACT_VIEWED_LOG_ACTION
-            ).count()
+            TipLogEntry.objects.filter(tip=tip, action=workflow.CONTACT_VIEWED_LOG_ACTION).count()
             == times
         )
     event = tip.events.filter(kind=TipEvent.Kind.CONTACT_VIEWED).last()
@@ -334,9 +330,7 @@ def test_nanning_staff_take_a_tip_from_received_to_resolved(people):
     assert tip.outcome == TipReport.Outcome.ADMITTED
     kinds = list(tip.events.values_list("to_status", flat=True))
     assert kinds[-3:] == ["acknowledged", "dispatched", "resolved"]
-    actions = set(
-        ModelLogEntry.objects.filter(object_id=str(tip.pk)).values_list("action", flat=True)
-    )
+    actions = set(TipLogEntry.objects.filter(tip=tip).values_list("action", flat=True))
     assert {"guitu.tip.acknowledge", "guitu.tip.dispatch", "guitu.tip.resolve"} <= actions
     # The success message is shown after the redirect.
     assert tip.reference in client.get(inspect_url(tip)).content.decode()
@@ -365,7 +359,7 @@ def test_assign_to_a_colleague_or_to_me(people):
 def test_an_action_that_is_not_offered_is_refused_and_changes_nothing(people):
     tip = new_tip("450102")
     client = admin_client(people["nanning_staff"])
-    before = (tip.events.count(), ModelLogEntry.objects.count())
+    before = (tip.events.count(), TipLogEntry.objects.count())
     response = client.post(act_url(tip, "resolve"), {"resolve-outcome": "admitted"})
     assert response.status_code == 409
     assert {"private", "no-store"} <= cache_control(response)
@@ -374,7 +368,7 @@ def test_an_action_that_is_not_offered_is_refused_and_changes_nothing(people):
     assert client.post(act_url(tip, "fly-away")).status_code == 404
     tip.refresh_from_db()
     assert tip.status == TipReport.Status.RECEIVED
-    assert (tip.events.count(), ModelLogEntry.objects.count()) == before
+    assert (tip.events.count(), TipLogEntry.objects.count()) == before
 
 
 def test_bad_parameters_are_a_400_with_the_form(people):

@@ -11,8 +11,6 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from wagtail.models import ModelLogEntry
-
 import pytest
 
 from tests.tip_reports.delivery_fixtures import REPORTER_NAME, REPORTER_PHONE
@@ -27,7 +25,7 @@ from tests.tip_reports.queue_fixtures import (
     queue_people,
 )
 from tip_reports.admin_views import TipViewSet
-from tip_reports.models import TipEvent, TipReport
+from tip_reports.models import TipEvent, TipLogEntry, TipReport
 from tip_reports.workflow import Action
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +122,7 @@ def snapshot(tip) -> tuple:
         tip.station_id,
         tip.assignee_id,
         tip.events.count(),
-        ModelLogEntry.objects.filter(object_id=str(tip.pk)).count(),
+        TipLogEntry.objects.filter(tip=tip).count(),
         tip.deliveries.filter(attempts=0).count(),
     )
 

@@ -5,13 +5,11 @@ mark-duplicate and reopen; and no one works on another station's tip."""
 
 from django.forms.models import model_to_dict
 
-from wagtail.models import ModelLogEntry
-
 import pytest
 
 from stations.models import Station
 from tests.tip_reports.queue_people import make_user, queue_world, tip_in
-from tip_reports.models import Delivery, TipEvent, TipReport
+from tip_reports.models import Delivery, TipEvent, TipLogEntry, TipReport
 from tip_reports.workflow import (
     Action,
     TransitionError,
@@ -81,7 +79,7 @@ def snapshot(tip):
     return (
         model_to_dict(tip, exclude=["photo"]),
         TipEvent.objects.filter(tip=tip).count(),
-        ModelLogEntry.objects.for_instance(tip).count(),
+        TipLogEntry.objects.for_instance(tip).count(),
         Delivery.objects.filter(tip=tip).count(),
     )
 
@@ -102,7 +100,7 @@ def test_every_action_from_every_state(world, action, status):
 
     assert action in available_actions(actor, tip)
     events_before = set(TipEvent.objects.filter(tip=tip).values_list("pk", flat=True))
-    logs_before = set(ModelLogEntry.objects.for_instance(tip).values_list("pk", flat=True))
+    logs_before = set(TipLogEntry.objects.for_instance(tip).values_list("pk", flat=True))
     done = perform(tip.pk, action, actor, **params)
     done.refresh_from_db()
     assert done.status == RESULT.get(action, status)
@@ -114,7 +112,7 @@ def test_every_action_from_every_state(world, action, status):
     assert event.kind == EVENT_KIND.get(action, TipEvent.Kind.STATUS)
     assert (event.from_status, event.to_status) == (status, done.status)
 
-    new_logs = ModelLogEntry.objects.for_instance(tip).exclude(pk__in=logs_before)
+    new_logs = TipLogEntry.objects.for_instance(tip).exclude(pk__in=logs_before)
     assert new_logs.count() == 1
     entry = new_logs.get()
     assert entry.user_id == actor.pk
