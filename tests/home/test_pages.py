@@ -9,7 +9,7 @@ import pytest
 
 from events.models import EventIndexPage
 from home.models import HomePage, StandardPage
-from notices.models import NoticeIndexPage
+from notices.models import FamilySearchNoticePage, NoticeIndexPage
 from policies.models import PolicyIndexPage
 from stations.models import StationDirectoryPage
 from tests.factories import publish_child
@@ -35,9 +35,14 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
     def test_section_pages_only_under_the_home_page(self):
+        children = {NoticeIndexPage: {FamilySearchNoticePage}}
         for model in SECTION_MODELS:
             self.assertAllowedParentPageTypes(model, {HomePage})
-            self.assertAllowedSubpageTypes(model, set())
+            self.assertAllowedSubpageTypes(model, children.get(model, set()))
+
+    def test_notices_only_under_the_notice_index(self):
+        self.assertAllowedParentPageTypes(FamilySearchNoticePage, {NoticeIndexPage})
+        self.assertAllowedSubpageTypes(FamilySearchNoticePage, set())
 
     def test_standard_pages_under_home_and_standard_pages(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
