@@ -281,6 +281,7 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 RATE_LIMITS = {
     "tip_submit": (10, 10 * 60),
     "tip_status": (10, 10 * 60),
+    "notice_lead": (10, 10 * 60),
 }
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
