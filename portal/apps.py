@@ -11,3 +11,4 @@ class PortalConfig(AppConfig):
         from .roles import ensure_groups
 
         post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
+        from . import image_privacy  # noqa: F401  (connects its pre_save receiver)

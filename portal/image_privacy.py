@@ -1,0 +1,98 @@
+"""Uploaded images keep no EXIF: a photo from a phone can carry the GPS position where it was
+taken, the camera's serial number and the time. Every Wagtail image whose file is new or
+replaced is re-encoded before it is stored, with the EXIF orientation applied to the pixels and
+every other metadata block (EXIF, XMP, PNG text chunks, comments) dropped. Colour profiles and
+PNG transparency are kept.
+
+Connected in PortalConfig.ready(); applies to every image model derived from Wagtail's
+AbstractImage, so notice photos, policy images and page images alike.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+from wagtail.utils.file import hash_filelike
+
+from PIL import Image as PILImage
+from PIL import ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
+
+# Formats that carry EXIF/XMP/text metadata and that Pillow writes back faithfully.
+CLEANED_FORMATS = {"JPEG", "MPO", "WEBP", "PNG"}
+# Image attributes kept on re-encoding (nothing identifying).
+KEPT_INFO = ("icc_profile", "transparency", "dpi", "gamma")
+
+
+def strip_metadata(data: bytes) -> tuple[bytes, str, int, int] | None:
+    """The image re-encoded without metadata as (bytes, format, width, height), or None if the
+    file is not one of CLEANED_FORMATS (or cannot be read; Wagtail's own validation reports
+    that)."""
+    try:
+        source = PILImage.open(io.BytesIO(data))
+        source_format = source.format
+        if source_format not in CLEANED_FORMATS:
+            return None
+        animated = getattr(source, "is_animated", False) and source_format == "WEBP"
+        kept = {key: source.info[key] for key in KEPT_INFO if key in source.info}
+        if animated:
+            image = source
+        else:
+            image = ImageOps.exif_transpose(source)  # a copy with the rotation applied
+            image.info = dict(kept)
+    except (UnidentifiedImageError, OSError, ValueError):
+        logger.warning("Could not read an uploaded image to remove its metadata", exc_info=True)
+        return None
+
+    out = io.BytesIO()
+    if source_format in ("JPEG", "MPO"):
+        if image.mode not in ("RGB", "L", "CMYK"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=92, optimize=True, **_only(kept, "icc_profile", "dpi"))
+        target_format = "JPEG"
+    elif source_format == "WEBP":
+        options = {"quality": 92, **_only(kept, "icc_profile")}
+        if animated:
+            options.update(save_all=True, exif=b"", xmp=b"")
+        image.save(out, "WEBP", **options)
+        target_format = "WEBP"
+    else:
+        image.save(out, "PNG", optimize=True, **_only(kept, "icc_profile", "transparency", "dpi"))
+        target_format = "PNG"
+    return out.getvalue(), target_format, image.width, image.height
+
+
+def _only(info: dict, *keys: str) -> dict:
+    return {key: info[key] for key in keys if key in info}
+
+
+@receiver(pre_save, dispatch_uid="portal.strip_image_metadata")
+def strip_image_metadata(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save receiver for Wagtail image models: re-encode a new or replaced file."""
+    from wagtail.images.models import AbstractImage
+
+    if raw or not isinstance(instance, AbstractImage) or not instance.file:
+        return
+    # A file assigned since the last save (an upload) is not yet committed to storage.
+    if getattr(instance.file, "_committed", True):
+        return
+    upload = instance.file.file
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    cleaned = strip_metadata(data)
+    if cleaned is None:
+        return
+    content, _format, width, height = cleaned
+    name = instance.file.name.rsplit("/", 1)[-1]
+    instance.file = ContentFile(content, name=name)
+    instance.width = width
+    instance.height = height
+    instance.file_size = len(content)
+    instance.file_hash = hash_filelike(io.BytesIO(content))
