@@ -83,3 +83,14 @@ def test_feeds_have_no_private_values_nor_closed_or_draft_notices(
     for page in (notices["closed"], notices["draft"]):
         assert page.notice_number not in body
         assert page.slug not in body
+
+
+@pytest.mark.django_db
+def test_feed_links_tag(notice_index):
+    from django.template import Context, Template
+
+    html = Template("{% load notice_feeds %}{% notice_feed_links page %}").render(
+        Context({"page": notice_index})
+    )
+    assert 'type="application/rss+xml"' in html
+    assert f'href="{feed_urls(notice_index)["atom"]}"' in html
