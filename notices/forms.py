@@ -54,13 +54,13 @@ class NoticeFilterForm(forms.Form):
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,
-        choices=[("", _("Any"))] + list(FamilySearchNoticePage.Sex.choices),
+        choices=[("", _("Any")), *FamilySearchNoticePage.Sex.choices],
         error_messages={"invalid_choice": _("Choose one of the listed options.")},
     )
     age = forms.ChoiceField(
         label=_("Age"),
         required=False,
-        choices=[("", _("Any"))] + [(key, label) for key, (label, *_r) in AGE_GROUPS.items()],
+        choices=[("", _("Any")), *[(key, group[0]) for key, group in AGE_GROUPS.items()]],
         error_messages={"invalid_choice": _("Choose one of the listed options.")},
     )
     area = forms.ChoiceField(
@@ -85,7 +85,7 @@ class NoticeFilterForm(forms.Form):
     dialect = forms.ChoiceField(
         label=_("Dialect or accent"),
         required=False,
-        choices=[("", _("Any"))] + list(FamilySearchNoticePage.Dialect.choices),
+        choices=[("", _("Any")), *FamilySearchNoticePage.Dialect.choices],
         error_messages={"invalid_choice": _("Choose one of the listed options.")},
     )
 

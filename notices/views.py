@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
 from wagtail.images import get_image_model
 
 from portal import ratelimit
 from tip_reports.intake import submit_tip
 
-from .forms import NoticeFilterForm, LeadForm
+from .forms import LeadForm, NoticeFilterForm
 from .models import FamilySearchNoticePage, NoticePhoto
 
 PER_PAGE = 20
@@ -99,4 +100,3 @@ def notice_detail(page, request):
         "receipt": {"reference": receipt.reference, "secret_code": receipt.secret_code},
     }
     return _render(page, request, template, context, private=True)
-

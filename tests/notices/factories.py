@@ -8,8 +8,9 @@ from datetime import date
 
 from django.core.files.images import ImageFile
 
-from PIL import Image as PILImage
 from wagtail.images.models import Image
+
+from PIL import Image as PILImage
 
 from notices.models import FamilySearchNoticePage, NoticePhoto
 from stations.models import Area, Station
