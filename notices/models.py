@@ -27,7 +27,7 @@ PRIVATE_FIELDS = ("escorting_unit", "health_notes")
 
 class NoticeIndexPage(RoutablePageMixin, SectionIndexPage):
     """The list of family-search notices at /notices/, with filters; feeds at
-    /notices/feed.rss and /notices/feed.atom."""
+    /notices/feed/rss/ and /notices/feed/atom/."""
 
     subpage_types = ["notices.FamilySearchNoticePage"]
 
@@ -40,13 +40,13 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexPage):
 
         return notice_index(self, request)
 
-    @path("feed.rss")
+    @path("feed/rss/")
     def rss_feed(self, request):
         from .feeds import NoticeRssFeed
 
         return NoticeRssFeed(self)(request)
 
-    @path("feed.atom")
+    @path("feed/atom/")
     def atom_feed(self, request):
         from .feeds import NoticeAtomFeed
 
