@@ -4,11 +4,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from wagtail.models import Page
+from wagtail.images.models import Image
+from wagtail.models import Page, WorkflowPage
 
 import pytest
 
 from home.models import HomePage
+from notices.models import FamilySearchNoticePage
 from portal.models import SiteSettings
 from stations.models import Area, Station, StationMembership
 from tip_reports.models import Delivery, TipEvent, TipReport
@@ -29,6 +31,9 @@ def counts():
         "tips": TipReport.objects.count(),
         "tip_events": TipEvent.objects.count(),
         "deliveries": Delivery.objects.count(),
+        "notices": FamilySearchNoticePage.objects.count(),
+        "images": Image.objects.count(),
+        "workflow_pages": WorkflowPage.objects.count(),
     }
 
 
@@ -54,6 +59,7 @@ def test_seed_demo_builds_the_design_tree(demo_site):
     c = counts()
     assert c["stations"] == 15 and c["fallback"] == 1
     assert c["areas"] == 126
+    assert c["notices"] == 30
     assert SiteSettings.for_site(demo_site).privacy_page.slug == "privacy"
 
 
