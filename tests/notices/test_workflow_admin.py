@@ -140,3 +140,43 @@ def test_dashboard_panel_query_count_does_not_grow(index, rf):
         make_notice(index, f"逾期{n}", intake_days_ago=5, publish=False)
         make_notice(index, f"过期{n}", intake_days_ago=50, published_days_ago=35)
     assert queries() == few <= 6
+
+
+def test_an_editor_submits_a_new_notice_through_the_admin(index, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wagtail.images.models import Image
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    from tests.portal.test_image_privacy import jpeg_with_gps
+
+    editor = make_user("station-editor", EDITORS)
+    client.force_login(editor)
+    image = Image(title="face", file=SimpleUploadedFile("f.jpg", jpeg_with_gps(), "image/jpeg"))
+    image.save()
+    today = timezone.localdate()
+    data = nested_form_data(
+        {
+            "title": "管理后台提交的公告",
+            "slug": "admin-submitted",
+            "station": Station.objects.get(code="450100").pk,
+            "status": "seeking",
+            "found_date": today.isoformat(),
+            "intake_date": today.isoformat(),
+            "found_area": Area.objects.filter(parent__code="450100").first().pk,
+            "sex": "male",
+            "build": "unknown",
+            "dialect": "unknown",
+            "name_is_self_reported": "on",
+            "photos": inline_formset([{"image": image.pk, "alt_text": "正面照", "is_face": "on"}]),
+            "comments": inline_formset([]),
+            "action-submit": "Submit",
+        }
+    )
+    url = reverse("wagtailadmin_pages:add", args=["notices", "familysearchnoticepage", index.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    notice = FamilySearchNoticePage.objects.get(slug="admin-submitted")
+    assert not notice.live
+    state = notice.current_workflow_state
+    assert state is not None and state.workflow.name == WORKFLOW_NAME
