@@ -111,7 +111,6 @@ def test_nested_standard_page_renders(client, sections):
 def test_placeholder_sections_say_they_are_being_set_up(client, sections):
     assert "正在" in client.get("/policies/").content.decode()
     assert "正在" in client.get("/events/").content.decode()
-    assert "正在" in client.get("/notices/").content.decode()
 
 
 def test_report_page_puts_the_emergency_banner_first(client, sections, site_settings):

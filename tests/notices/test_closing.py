@@ -5,7 +5,6 @@ from django.test import RequestFactory
 
 import pytest
 
-import notices.closing  # noqa: F401 - connects the page_published receiver (until apps.ready does)
 from notices.closing import public_notices
 from notices.feeds import NoticeAtomFeed, NoticeRssFeed
 from notices.models import FamilySearchNoticePage, NoticeStatusChange

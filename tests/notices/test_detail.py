@@ -34,7 +34,7 @@ def test_active_notice_shows_facts_and_hotline(client, notice):
     for text in (
         notice.notice_number,
         "李大山",
-        "self-reported",
+        "自述",
         "左手有疤",
         "蓝色外套",
         "记得家门口有一条河",
@@ -67,8 +67,8 @@ def test_all_photos_are_shown(client, notice_index):
 def test_minor_carries_a_guardianship_note(client, notice_index):
     minor = make_notice(notice_index, is_minor=True, age_min=9, age_max=11)
     adult = make_notice(notice_index)
-    assert "legal guardian" in client.get(minor.url).content.decode()
-    assert "legal guardian" not in client.get(adult.url).content.decode()
+    assert "法定监护人" in client.get(minor.url).content.decode()
+    assert "法定监护人" not in client.get(adult.url).content.decode()
 
 
 def test_features_are_escaped(client, notice_index):
@@ -103,10 +103,10 @@ def test_closed_notice_shows_only_the_closed_message(client, notice, status):
     assert notice.station.address not in html
     assert notice.station.hotline in html
     if status == "reunited":
-        assert "reunited with their family" in html
+        assert "已与家人团聚" in html
         assert "一家人已于春节前团聚" in html
     else:
-        assert "withdrawn" in html
+        assert "此公告已撤回" in html
         assert "一家人已于春节前团聚" not in html
 
 
@@ -115,7 +115,7 @@ def test_reunion_note_needs_consent(client, notice):
         status="reunited", reunion_note="一家人已团聚", reunion_note_consented=False
     )
     html = client.get(notice.url).content.decode()
-    assert "reunited with their family" in html
+    assert "已与家人团聚" in html
     assert "一家人已团聚" not in html
 
 
