@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tip_reports.forms import (
     HONEYPOT_FIELD,
-    PHONE_CHARACTERS,
-    PHONE_DIGITS,
     TOO_LONG,
     area_choices,
+    clean_phone,
 )
 from tip_reports.intake import TipSubmission
 from tip_reports.models import TipReport
@@ -211,14 +210,8 @@ class LeadForm(forms.Form):
         return name
 
     def clean_reporter_phone(self) -> str:
-        phone = " ".join(self.cleaned_data.get("reporter_phone", "").split())
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE_CHARACTERS.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
-            raise ValidationError(
-                _("Enter a phone number of 5 to 20 digits, using only digits, spaces, + and -."),
-                code="bad_phone",
-            )
-        return phone
+        # Required by the field itself: the station must be able to call back.
+        return clean_phone(self.cleaned_data.get("reporter_phone", ""))
 
     def clean_description(self) -> str:
         text = self.cleaned_data.get("description", "").strip()

@@ -37,6 +37,23 @@ SEEN_AT_MAX_AGE = timedelta(days=30)
 SEEN_AT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9][0-9 \-]*$")
 PHONE_DIGITS = (5, 20)
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as a member of the public types it: an optional leading +, digits,
+    spaces and hyphens, 5 to 20 digits. Blank stays blank (callers decide if it is required)."""
+    phone = " ".join((value or "").split())
+    if not phone:
+        return ""
+    digits = sum(ch.isdigit() for ch in phone)
+    if not PHONE_CHARACTERS.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise ValidationError(
+            _("Enter a phone number of 5 to 20 digits, using only digits, spaces, + and -."),
+            code="bad_phone",
+        )
+    return phone
+
+
 HONEYPOT_FIELD = "website"
 
 TOO_LONG = _("Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d).")
@@ -300,16 +317,7 @@ class TipForm(forms.Form):
         return clean_photo(upload) if upload else None
 
     def clean_reporter_phone(self) -> str:
-        phone = " ".join(self.cleaned_data.get("reporter_phone", "").split())
-        if not phone:
-            return ""
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE_CHARACTERS.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
-            raise ValidationError(
-                _("Enter a phone number of 5 to 20 digits, using only digits, spaces, + and -."),
-                code="bad_phone",
-            )
-        return phone
+        return clean_phone(self.cleaned_data.get("reporter_phone", ""))
 
     def clean(self):
         cleaned = super().clean()
