@@ -59,12 +59,23 @@ class HomePage(Page):
         context["sections"] = {
             label.split(".")[0]: children.get(label.lower()) for label in SECTION_PAGE_TYPES
         }
+        context["latest_notices"] = self.latest_notices()
         # Slots that later features fill; empty lists render nothing.
-        context.setdefault("latest_notices", [])
         context.setdefault("upcoming_events", [])
         context.setdefault("policy_highlights", [])
         context.setdefault("headline_figures", [])
         return context
+
+    def latest_notices(self, limit: int = 4):
+        """The newest notices still seeking a family, in this home page's language."""
+        from notices.models import FamilySearchNoticePage
+
+        return list(
+            FamilySearchNoticePage.objects.live()
+            .descendant_of(self)
+            .filter(status=FamilySearchNoticePage.Status.SEEKING)
+            .order_by("-first_published_at")[:limit]
+        )
 
 
 class StandardPage(Page):
