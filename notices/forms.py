@@ -10,12 +10,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tip_reports.forms import (
+from portal.forms import (
     HONEYPOT_FIELD,
+    INVALID_CHOICE,
     TOO_LONG,
-    area_choices,
+    ErrorSummaryMixin,
     clean_phone,
+    honeypot_field,
 )
+from stations.forms import area_choices
 from tip_reports.intake import TipSubmission
 from tip_reports.models import TipReport
 
@@ -41,7 +44,7 @@ TEXT_FIELDS = (
 )
 
 
-class NoticeFilterForm(forms.Form):
+class NoticeFilterForm(ErrorSummaryMixin, forms.Form):
     """Every field optional; an invalid value is reported and ignored, never a server error."""
 
     q = forms.CharField(
@@ -54,13 +57,13 @@ class NoticeFilterForm(forms.Form):
         label=_("Sex"),
         required=False,
         choices=[("", _("Any")), *FamilySearchNoticePage.Sex.choices],
-        error_messages={"invalid_choice": _("Choose one of the listed options.")},
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     age = forms.ChoiceField(
         label=_("Age"),
         required=False,
         choices=[("", _("Any")), *[(key, group[0]) for key, group in AGE_GROUPS.items()]],
-        error_messages={"invalid_choice": _("Choose one of the listed options.")},
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
     area = forms.ChoiceField(
         label=_("Where found"),
@@ -85,7 +88,7 @@ class NoticeFilterForm(forms.Form):
         label=_("Dialect or accent"),
         required=False,
         choices=[("", _("Any")), *FamilySearchNoticePage.Dialect.choices],
-        error_messages={"invalid_choice": _("Choose one of the listed options.")},
+        error_messages={"invalid_choice": INVALID_CHOICE},
     )
 
     def __init__(self, *args, **kwargs):
@@ -146,15 +149,8 @@ class NoticeFilterForm(forms.Form):
             queryset = queryset.filter(text)
         return queryset
 
-    def error_summary(self) -> list[dict]:
-        return [
-            {"href": f"#{self[name].id_for_label}", "message": message}
-            for name in self.fields
-            for message in self.errors.get(name, [])
-        ]
 
-
-class LeadForm(forms.Form):
+class LeadForm(ErrorSummaryMixin, forms.Form):
     relationship = forms.CharField(
         label=_("How do you know this person?"),
         help_text=_("For example: my uncle, a neighbour from my village."),
@@ -197,11 +193,7 @@ class LeadForm(forms.Form):
             "required": _("To send this, agree that it is passed to the rescue station.")
         },
     )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     def clean_reporter_name(self) -> str:
         name = " ".join(self.cleaned_data.get("reporter_name", "").split())
@@ -229,13 +221,6 @@ class LeadForm(forms.Form):
                 code="honeypot",
             )
         return cleaned
-
-    def error_summary(self) -> list[dict]:
-        items = [{"href": "", "message": message} for message in self.non_field_errors()]
-        for name in self.fields:
-            for message in self.errors.get(name, []):
-                items.append({"href": f"#{self[name].id_for_label}", "message": message})
-        return items
 
     def to_submission(self, page) -> TipSubmission:
         data = self.cleaned_data

@@ -1,6 +1,7 @@
 """Admin forms for stations."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -28,6 +29,30 @@ def area_choices_by_city(areas, *, whole_area_label=True):
                 (area.pk, area.name)
             )
     return [*top, *groups.values()]
+
+
+def area_choices() -> tuple[list, dict[str, Area]]:
+    """Grouped choices, one group per city: the city itself ("whole city or not sure"), then
+    its county-level divisions. Also returns the areas by code for cleaning."""
+    areas = list(
+        Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.COUNTY]).order_by("code")
+    )
+    cities = {area.pk: area for area in areas if area.level == Area.Level.CITY}
+    groups: dict[int, list] = {
+        pk: [
+            (
+                city.code,
+                gettext("%(city)s (whole city, or not sure of the district)") % {"city": city.name},
+            )
+        ]
+        for pk, city in cities.items()
+    }
+    for area in areas:
+        if area.level == Area.Level.COUNTY and area.parent_id in groups:
+            groups[area.parent_id].append((area.code, area.name))
+    choices = [("", _("Choose a city and district"))]
+    choices += [(cities[pk].name, options) for pk, options in groups.items()]
+    return choices, {area.code: area for area in areas}
 
 
 class StationAdminForm(WagtailAdminModelForm):

@@ -6,7 +6,6 @@ Every rule is enforced here, on the server; the browser's own validation is swit
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -18,7 +17,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import captcha
+from portal.forms import (
+    HONEYPOT_FIELD,
+    INVALID_CHOICE,
+    TOO_LONG,
+    ErrorSummaryMixin,
+    clean_phone,
+    honeypot_field,
+)
 from portal.ratelimit import client_ip
+from stations.forms import area_choices
 from stations.models import Area
 
 from .images import MAX_BYTES, clean_photo
@@ -35,29 +43,6 @@ from .models import TipReport
 SEEN_AT_FUTURE_SLACK = timedelta(minutes=10)
 SEEN_AT_MAX_AGE = timedelta(days=30)
 SEEN_AT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9][0-9 \-]*$")
-PHONE_DIGITS = (5, 20)
-
-
-def clean_phone(value: str) -> str:
-    """A phone number as a member of the public types it: an optional leading +, digits,
-    spaces and hyphens, 5 to 20 digits. Blank stays blank (callers decide if it is required)."""
-    phone = " ".join((value or "").split())
-    if not phone:
-        return ""
-    digits = sum(ch.isdigit() for ch in phone)
-    if not PHONE_CHARACTERS.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
-        raise ValidationError(
-            _("Enter a phone number of 5 to 20 digits, using only digits, spaces, + and -."),
-            code="bad_phone",
-        )
-    return phone
-
-
-HONEYPOT_FIELD = "website"
-
-TOO_LONG = _("Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d).")
-INVALID_CHOICE = _("Choose one of the listed options.")
 LOCATION_UNUSABLE = _(
     "The location from your device could not be used. Choose the city and district instead."
 )
@@ -81,30 +66,6 @@ def text_field(label, max_length, help_text="", textarea=False, **attrs):
     )
 
 
-def area_choices() -> tuple[list, dict[str, Area]]:
-    """Grouped choices, one group per city: the city itself ("whole city or not sure"), then
-    its county-level divisions. Also returns the areas by code for cleaning."""
-    areas = list(
-        Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.COUNTY]).order_by("code")
-    )
-    cities = {area.pk: area for area in areas if area.level == Area.Level.CITY}
-    groups: dict[int, list] = {
-        pk: [
-            (
-                city.code,
-                gettext("%(city)s (whole city, or not sure of the district)") % {"city": city.name},
-            )
-        ]
-        for pk, city in cities.items()
-    }
-    for area in areas:
-        if area.level == Area.Level.COUNTY and area.parent_id in groups:
-            groups[area.parent_id].append((area.code, area.name))
-    choices = [("", _("Choose a city and district"))]
-    choices += [(cities[pk].name, options) for pk, options in groups.items()]
-    return choices, {area.code: area for area in areas}
-
-
 def parse_coordinate(value: str, limit: int) -> Decimal | None:
     value = (value or "").strip()
     if not value:
@@ -118,7 +79,7 @@ def parse_coordinate(value: str, limit: int) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
-class TipForm(forms.Form):
+class TipForm(ErrorSummaryMixin, forms.Form):
     category = forms.ChoiceField(
         label=_("What kind of help does the person seem to need?"),
         choices=TipReport.Category.choices,
@@ -233,11 +194,7 @@ class TipForm(forms.Form):
         },
     )
     # A honeypot: hidden from people (CSS, aria-hidden), filled only by robots.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     optional_fields = (
         "person_sex",
@@ -362,21 +319,8 @@ class TipForm(forms.Form):
             )
         return cleaned
 
-    def error_summary(self) -> list[dict]:
-        """The errors in form order, each with the id of the input to jump to."""
-        items = [{"href": "", "message": message} for message in self.non_field_errors()]
-        for name, field in self.fields.items():
-            if name not in self.errors:
-                continue
-            bound = self[name]
-            if isinstance(field.widget, forms.RadioSelect):
-                target = f"{bound.auto_id}_0"
-            elif name == "captcha":
-                target = "captcha-field"
-            else:
-                target = bound.id_for_label
-            items += [{"href": f"#{target}", "message": message} for message in bound.errors]
-        return items
+    def error_target(self, name, field, bound) -> str:
+        return "captcha-field" if name == "captcha" else super().error_target(name, field, bound)
 
     def to_submission(self) -> TipSubmission:
         data = self.cleaned_data
@@ -419,7 +363,7 @@ class TipForm(forms.Form):
         )
 
 
-class StatusForm(forms.Form):
+class StatusForm(ErrorSummaryMixin, forms.Form):
     reference = forms.CharField(
         label=_("Reference number"),
         help_text=_("As shown when you sent the report, for example 7K4M-Q2XZ."),
@@ -456,11 +400,3 @@ class StatusForm(forms.Form):
         if len(code) != SECRET_CODE_DIGITS or not code.isdigit():
             raise ValidationError(_("The secret code has 8 digits."), code="bad_code")
         return code
-
-    def error_summary(self) -> list[dict]:
-        return [
-            {"href": f"#{self[name].id_for_label}", "message": message}
-            for name in self.fields
-            if name in self.errors
-            for message in self[name].errors
-        ]

@@ -1,0 +1,68 @@
+"""Pieces shared by every public form (tips, leads, registrations, filters).
+
+Every rule is enforced on the server; templates switch the browser's own validation off
+(``novalidate``) so every visitor gets the same clear messages in their language. The matching
+templates are in ``portal/templates/includes/forms/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# A field only robots fill in: out of sight and out of the tab order (see site.css).
+HONEYPOT_FIELD = "website"
+
+TOO_LONG = _("Please shorten this to %(limit_value)d characters or fewer (it has %(show_value)d).")
+INVALID_CHOICE = _("Choose one of the listed options.")
+
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9][0-9 \-]*$")
+PHONE_DIGITS = (5, 20)
+
+
+def clean_phone(value: str) -> str:
+    """A phone number as a member of the public types it: an optional leading +, digits,
+    spaces and hyphens, 5 to 20 digits. Blank stays blank (callers decide if it is required)."""
+    phone = " ".join((value or "").split())
+    if not phone:
+        return ""
+    digits = sum(ch.isdigit() for ch in phone)
+    if not PHONE_CHARACTERS.match(phone) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+        raise ValidationError(
+            _("Enter a phone number of 5 to 20 digits, using only digits, spaces, + and -."),
+            code="bad_phone",
+        )
+    return phone
+
+
+def honeypot_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+class ErrorSummaryMixin:
+    """``form.error_summary()``: the errors in form order, each with the id of the input to
+    jump to, for ``includes/forms/error_summary.html``. Form-wide errors come first."""
+
+    def error_summary(self) -> list[dict]:
+        items = [{"href": "", "message": message} for message in self.non_field_errors()]
+        for name, field in self.fields.items():
+            if name not in self.errors:
+                continue
+            bound = self[name]
+            items += [
+                {"href": f"#{self.error_target(name, field, bound)}", "message": message}
+                for message in bound.errors
+            ]
+        return items
+
+    def error_target(self, name, field, bound) -> str:
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return f"{bound.auto_id}_0"
+        return bound.id_for_label
