@@ -51,8 +51,9 @@ messages: install
 	done
 	$(BIN)/python scripts/fill_english_catalogues.py
 
+# Keeps the versions already locked; `make lock UPGRADE=1` re-resolves everything.
 lock:
-	$(PYTHON) scripts/lock.py
+	$(PYTHON) scripts/lock.py $(if $(UPGRADE),--upgrade)
 
 clean:
 	rm -rf var/guitu.sqlite3* var/media var/mail var/static

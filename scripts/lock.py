@@ -3,6 +3,10 @@
 Creates a throwaway virtual environment, installs the runtime and dev dependencies declared in
 pyproject.toml, and writes every installed distribution with its exact version. Run with
 ``make lock`` after changing dependencies, then commit both files together.
+
+The versions already in the lock are kept (they are passed to pip as constraints), so adding a
+dependency adds it and what it needs without upgrading anything else. ``make lock UPGRADE=1``
+(``--upgrade``) re-resolves everything to the newest versions allowed by pyproject.toml.
 """
 
 import subprocess
@@ -15,13 +19,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def current_pins() -> list[str]:
+    lock = ROOT / "requirements.lock"
+    if not lock.exists():
+        return []
+    lines = (line.strip() for line in lock.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#") and "==" in line]
+
+
 def main() -> int:
+    upgrade = "--upgrade" in sys.argv[1:]
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
     with tempfile.TemporaryDirectory() as tmp:
         venv.create(tmp, with_pip=True)
         py = str(Path(tmp) / "bin" / "python")
-        subprocess.run([py, "-m", "pip", "install", "-q", *wanted], check=True)  # noqa: S603
+        constraints = []
+        if not upgrade:
+            pins = Path(tmp) / "constraints.txt"
+            pins.write_text("\n".join(current_pins()) + "\n")
+            constraints = ["-c", str(pins)]
+        subprocess.run(  # noqa: S603
+            [py, "-m", "pip", "install", "-q", *constraints, *wanted], check=True
+        )
         frozen = subprocess.run(  # noqa: S603
             [py, "-m", "pip", "freeze", "--all", "--exclude", "pip", "--exclude", "setuptools"],
             check=True,
