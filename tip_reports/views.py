@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import ratelimit
+from portal.security import allow_geolocation
 from stations.models import Station
 
 from .forms import HONEYPOT_FIELD, StatusForm, TipForm
@@ -17,6 +18,7 @@ from .intake import find_tip, submit_tip
 from .models import TipReport
 
 RECEIPT_SESSION_KEY = "tip_reports.receipt"
+REPORT_FORM_TEMPLATE = "tip_reports/report_page.html"
 SAFE_METHODS = ("GET", "HEAD")
 
 STAGE_RECEIVED = "received"
@@ -51,6 +53,9 @@ def rate_limit(scope: str) -> tuple[int, int]:
 def _render(page, request, template, context, status=200):
     response = page.render(request, template=template, context_overrides=context)
     response.status_code = status
+    if template == REPORT_FORM_TEMPLATE:
+        # "Use my location" on the tip form; every other page keeps geolocation off.
+        allow_geolocation(response)
     # Forms with a CSRF token, receipts and lookups are for this visitor only.
     add_never_cache_headers(response)
     patch_vary_headers(response, ["Cookie"])
@@ -65,7 +70,7 @@ def report_form(page, request):
     """GET: the empty form. POST: validate, file the tip, keep the receipt for the thanks page."""
     if request.method not in (*SAFE_METHODS, "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    template = "tip_reports/report_page.html"
+    template = REPORT_FORM_TEMPLATE
     if request.method != "POST":
         return _render(page, request, template, {"form": TipForm(request=request)})
 

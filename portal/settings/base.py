@@ -5,7 +5,9 @@ this. Nothing secret lives here: production.py refuses to start without its secr
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -41,6 +43,11 @@ PROJECT_APPS = [
 ]
 INSTALLED_APPS = [
     *PROJECT_APPS,
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -74,14 +81,20 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.security.PortalCSPMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -169,6 +182,7 @@ PERIODIC_JOBS = [
     ("tip_reports.tasks.sweep_outbox", 60),
     ("tip_reports.tasks.escalate_overdue", 60),
     ("tip_reports.tasks.purge_personal_data_job", 3600),
+    ("portal.tasks.prune_login_records", 3600),
 ]
 
 # Tip notifications: how long a worker may take to send one before another worker may take
@@ -187,6 +201,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes first: it refuses a login while its username and address are locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Admin login lockout (django-axes): five wrong passwords for one username from one address
+# lock that pair out for 15 minutes. The pair, not the username alone, so nobody can lock duty
+# staff out of their queue from elsewhere; the second factor protects against guessing from
+# many addresses. Attempts are kept in the database, so every web host sees them.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+# Successful logins are recorded for audit and kept for this many days (run_periodic prunes).
+LOGIN_RECORD_RETENTION_DAYS = int(os.environ.get("LOGIN_RECORD_RETENTION_DAYS", "90"))
+
+# Two-step verification (django-otp, TOTP): required in the admin for superusers and every
+# account with one of these permissions (those who can open tips). Production always requires
+# it; development may relax it with GUITU_2FA_REQUIRED=false.
+GUITU_2FA_REQUIRED = env_bool("GUITU_2FA_REQUIRED", True)
+GUITU_2FA_PERMISSIONS = ["tip_reports.view_tipreport"]
+OTP_TOTP_ISSUER = "Guitu"
+# After a wrong code, each further attempt on that device waits 1, 2, 4, 8 … seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Languages --------------------------------------------------------------------------------
 # Chinese first: zh-hans is served without a prefix, English under /en/.
@@ -285,6 +328,65 @@ RATE_LIMITS = {
 }
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 
+# --- Content-Security-Policy (django-csp; see portal/security.py) ---------------------------
+# Public pages: no inline script or style at all, nothing from other hosts except the media
+# host (S3) and, when its keys are configured, the captcha. The admin gets a relaxed policy.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policies(
+    *, media_origins=(), captcha_domain: str = "", upgrade: bool = True
+) -> tuple[dict, dict]:
+    """(public policy, admin policy) as django-csp settings. dev.py, test.py and production.py
+    call it again when they change what it depends on."""
+    self_, none = "'self'", "'none'"
+    media = [self_, "data:", *media_origins]
+    captcha = []
+    if captcha_domain:
+        captcha = [f"https://{captcha_domain}", "https://www.gstatic.com", "https://www.gstatic.cn"]
+    public = {
+        "default-src": [self_],
+        "script-src": [self_, *captcha],
+        "style-src": [self_],
+        "img-src": media,
+        "font-src": [self_],
+        "connect-src": [self_, *captcha],
+        "frame-src": captcha or [none],
+        "frame-ancestors": [none],
+        "form-action": [self_],
+        "base-uri": [none],
+        "object-src": [none],
+        "manifest-src": [self_],
+        "upgrade-insecure-requests": upgrade,
+    }
+    admin = {
+        "default-src": [self_],
+        # Wagtail's admin still has inline scripts and style attributes.
+        "script-src": [self_, "'unsafe-inline'"],
+        "style-src": [self_, "'unsafe-inline'"],
+        "img-src": [*media, "blob:"],
+        "font-src": [self_, "data:"],
+        "connect-src": [self_],
+        "frame-src": [self_],
+        "frame-ancestors": [self_],
+        "form-action": [self_],
+        "base-uri": [self_],
+        "object-src": [none],
+        "worker-src": [self_, "blob:"],
+    }
+    return {"DIRECTIVES": public}, {"DIRECTIVES": admin}
+
+
+CSP_CAPTCHA_DOMAIN = RECAPTCHA_DOMAIN if RECAPTCHA_PUBLIC_KEY and RECAPTCHA_PRIVATE_KEY else ""
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN = content_security_policies(
+    media_origins=CSP_MEDIA_ORIGINS, captcha_domain=CSP_CAPTCHA_DOMAIN, upgrade=SECURE_SSL_REDIRECT
+)
+
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -292,5 +394,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -14,6 +14,11 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Demo accounts sign in with a password alone unless GUITU_2FA_REQUIRED=true.
+GUITU_2FA_REQUIRED = env_bool("GUITU_2FA_REQUIRED", False)
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN = content_security_policies(
+    media_origins=CSP_MEDIA_ORIGINS, captcha_domain=CSP_CAPTCHA_DOMAIN, upgrade=False
+)
 
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -16,6 +16,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "test-", "django-insec
     raise ImproperlyConfigured("SECRET_KEY must be a long random value (50+ characters).")
 
 DEBUG = False
+# Two-step verification cannot be switched off in production.
+GUITU_2FA_REQUIRED = True
 
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
@@ -43,6 +45,22 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_expire": 60,
         },
     }
+    # Public pages may show images from the bucket's host (Content-Security-Policy img-src).
+    if AWS_S3_CUSTOM_DOMAIN:
+        CSP_MEDIA_ORIGINS += [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+    elif AWS_S3_ENDPOINT_URL:
+        CSP_MEDIA_ORIGINS += [origin_of(AWS_S3_ENDPOINT_URL)]
+    else:
+        CSP_MEDIA_ORIGINS += [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+        if AWS_S3_REGION_NAME:
+            CSP_MEDIA_ORIGINS += [
+                f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+            ]
+    CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN = content_security_policies(
+        media_origins=CSP_MEDIA_ORIGINS,
+        captcha_domain=CSP_CAPTCHA_DOMAIN,
+        upgrade=SECURE_SSL_REDIRECT,
+    )
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

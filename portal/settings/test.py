@@ -11,6 +11,12 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+# Most tests sign in with force_login; tests/portal/test_two_factor.py switches this on and
+# walks the admin URLs as unverified staff.
+GUITU_2FA_REQUIRED = False
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN = content_security_policies(
+    media_origins=CSP_MEDIA_ORIGINS, captcha_domain=CSP_CAPTCHA_DOMAIN, upgrade=False
+)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

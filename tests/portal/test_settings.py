@@ -113,3 +113,29 @@ def test_sqlite_pragmas_are_applied_to_the_connection():
         assert cursor.fetchone()[0] == 2  # FULL
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
+
+
+def test_production_security_cannot_be_relaxed_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "d = s.CONTENT_SECURITY_POLICY['DIRECTIVES'];"
+        "print(s.GUITU_2FA_REQUIRED);"
+        "print(' '.join(d['img-src']));"
+        "print(d['upgrade-insecure-requests']);"
+        "print(' '.join(d['script-src']))"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        **GOOD_ENV,
+        GUITU_2FA_REQUIRED="false",
+        AWS_STORAGE_BUCKET_NAME="guitu-media",
+        AWS_S3_CUSTOM_DOMAIN="media.guitu.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-4:]
+    assert lines[0] == "True"
+    assert lines[1] == "'self' data: https://media.guitu.example.org"
+    assert lines[2] == "True"
+    assert lines[3] == "'self'"
