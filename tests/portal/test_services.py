@@ -8,7 +8,6 @@ import socket
 
 from django.core import mail
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
 import pytest
@@ -32,7 +31,7 @@ def redis_cache():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     config = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "guitu-test",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -45,7 +44,9 @@ def redis_cache():
 
 
 def test_redis_cache_round_trip(redis_cache):
-    assert isinstance(redis_cache, RedisCache)
+    from portal.cache import ResilientRedisCache
+
+    assert isinstance(redis_cache, ResilientRedisCache)
     redis_cache.set("greeting", "你好", timeout=30)
     assert redis_cache.get("greeting") == "你好"
     assert redis_cache.add("counter", 0) is True

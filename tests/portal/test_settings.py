@@ -77,7 +77,7 @@ def test_production_uses_redis_smtp_and_s3_from_environment():
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()[-6:]
-    assert lines[0] == "django.core.cache.backends.redis.RedisCache"
+    assert lines[0] == "portal.cache.ResilientRedisCache"
     assert lines[1] == "django.core.mail.backends.smtp.EmailBackend smtp.example.org 10"
     assert lines[2] == "storages.backends.s3.S3Storage"
     assert lines[3] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
