@@ -7,8 +7,8 @@ Import explicitly: ``from tests.tip_reports.delivery_fixtures import ...``.
 from __future__ import annotations
 
 import json
-import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -53,12 +53,6 @@ def file_tip(area_code: str = "450102", **overrides) -> Receipt:
     return submit_tip(TipSubmission(**fields))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class Received:
     headers: dict[str, str]
@@ -76,6 +70,8 @@ class WebhookReceiver:
 
     statuses: list[int] = field(default_factory=lambda: [200])
     block_first: bool = False
+    port: int = 0
+    delay: float = 0.0
     requests: list[Received] = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -91,6 +87,8 @@ class WebhookReceiver:
                 receiver.arrived.set()
                 if index == 0 and receiver.block_first:
                     receiver.release.wait(60)
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 status = receiver.statuses[min(index, len(receiver.statuses) - 1)]
                 try:
                     self.send_response(status)
@@ -103,7 +101,7 @@ class WebhookReceiver:
             def log_message(self, format, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

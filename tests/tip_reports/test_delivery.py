@@ -17,13 +17,13 @@ from django.utils import timezone
 import pytest
 
 from portal.roles import COORDINATORS
+from tests.support.processes import free_port
 from tests.tip_reports.delivery_fixtures import (
     PERSONAL_DATA,
     WEBHOOK_SECRET,
     ScriptedSMTPHandler,
     WebhookReceiver,
     file_tip,
-    free_port,
     stations,
     use_webhook,
 )

@@ -7,7 +7,6 @@ Real processes on the test database: `manage.py db_worker` (killed with SIGKILL)
 
 import hashlib
 import hmac
-import json
 import os
 import signal
 import subprocess
@@ -16,12 +15,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
 import pytest
 
+from tests.support.processes import child_environment, start_manage
 from tests.tip_reports.delivery_fixtures import (
     WEBHOOK_SECRET,
     WebhookReceiver,
@@ -42,33 +41,11 @@ LEASE_SECONDS = 1
 def worker_environment(tmp_path: Path) -> dict:
     """Settings for child processes: the test database, the database task backend and a
     one-second lease."""
-    db = connection.settings_dict
-    config = {key: db[key] for key in ("ENGINE", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")}
-    config["NAME"] = str(db["NAME"])
-    (tmp_path / "crash_settings.py").write_text(
-        "import json\n"
-        "from portal.settings.test import *\n"
-        f"DATABASES = {{'default': json.loads({json.dumps(config)!r})}}\n"
-        f"TASKS = {DB_TASKS!r}\n"
-        f"TIP_DELIVERY_LEASE_SECONDS = {LEASE_SECONDS}\n"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "crash_settings",
-        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
-    }
-    env.pop("DATABASE_URL", None)
-    return env
+    return child_environment(tmp_path, TASKS=DB_TASKS, TIP_DELIVERY_LEASE_SECONDS=LEASE_SECONDS)
 
 
 def start(env, log: Path, *args) -> subprocess.Popen:
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    return start_manage(env, log, *args)
 
 
 def signature_ok(received) -> bool:
