@@ -13,6 +13,7 @@ import io
 import logging
 import uuid
 import warnings
+import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -38,7 +39,13 @@ MESSAGES = {
         "The photo could not be read: it may be damaged or incomplete. Choose another one."
     ),
     "empty": _("The photo file is empty."),
+    "not_only_photo": _(
+        "This file contains something other than a photo. Choose the photo itself."
+    ),
 }
+# Markers of web content hidden in an image (polyglot files): a browser or a server that
+# trusted the file could run it. Long, specific byte strings, so real photo data never matches.
+SCRIPT_MARKERS = (b"<script", b"<?php", b"<html", b"<svg", b"<iframe", b"javascript:")
 
 
 def _error(code: str) -> ValidationError:
@@ -58,6 +65,15 @@ def _read_limited(upload) -> bytes:
     return data
 
 
+def _carries_other_content(data: bytes) -> bool:
+    """A polyglot: an archive appended to the image (ZIP, JAR, DOCX, APK: their directory
+    sits at the end of the file, where zipfile looks), or web content inside it."""
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        return True
+    lowered = data.lower()
+    return any(marker in lowered for marker in SCRIPT_MARKERS)
+
+
 def _target_size(width: int, height: int) -> tuple[int, int]:
     scale = min(1.0, MAX_SIDE / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
@@ -66,7 +82,8 @@ def _target_size(width: int, height: int) -> tuple[int, int]:
 def clean_photo(upload) -> ContentFile:
     """Check an uploaded photo and return it re-encoded as ``<uuid>.jpg``.
 
-    Raises ValidationError (codes: too_large, empty, bad_type, too_many_pixels, damaged)."""
+    Raises ValidationError (codes: too_large, empty, not_only_photo, bad_type, too_many_pixels,
+    damaged)."""
     data = _read_limited(upload)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -79,6 +96,8 @@ def clean_photo(upload) -> ContentFile:
         with image:
             if image.format not in ACCEPTED_FORMATS:
                 raise _error("bad_type")
+            if _carries_other_content(data):
+                raise _error("not_only_photo")
             width, height = image.size
             if width < 1 or height < 1 or width * height > MAX_PIXELS:
                 raise _error("too_many_pixels")
