@@ -14,6 +14,13 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# In CI the fuzz tests draw the same examples every run (a failure is reproducible from the
+# log); on a laptop they explore new ones each time and remember failures in .hypothesis/.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_sessionstart(session):
