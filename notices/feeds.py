@@ -8,6 +8,7 @@ withdrawn) notices and drafts never appear; PRIVATE_FIELDS are never read here.
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .poster import age_range_text
@@ -60,8 +61,9 @@ class NoticeRssFeed(Feed):
     def items(self):
         return active_notices(self.index_page)[:MAX_ITEMS]
 
+    # Feed readers render item titles and descriptions as HTML: escape what editors typed.
     def item_title(self, item):
-        return f"{item.notice_number} {item.title}"
+        return escape(f"{item.notice_number} {item.title}")
 
     def item_link(self, item):
         return item.get_full_url(self.request)
@@ -88,7 +90,7 @@ class NoticeRssFeed(Feed):
             _("Holding station: %(station)s, 24-hour hotline %(hotline)s")
             % {"station": item.station.name, "hotline": item.station.hotline}
         )
-        return "; ".join(parts)
+        return escape("; ".join(parts))
 
     def item_pubdate(self, item):
         return item.first_published_at
