@@ -546,6 +546,14 @@ def family_search(links, files, lang):
                         ("寻亲", "持续进行", "继续进行"),
                     ],
                 ),
+                (
+                    "document",
+                    {
+                        "document": files["checklist"],
+                        "title": "寻亲时可以准备的资料",
+                        "description": "联系救助站或公安机关之前，可以先对照这份清单准备。",
+                    },
+                ),
                 callout(
                     "info",
                     "家人走失了？",
@@ -661,6 +669,14 @@ def family_search(links, files, lang):
                     ),
                     ("Family search", "Goes on", "Goes on"),
                 ],
+            ),
+            (
+                "document",
+                {
+                    "document": files["checklist"],
+                    "title": "What to bring when looking for a relative",
+                    "description": "Go through this list before you contact a station or the police.",
+                },
             ),
             callout(
                 "info",

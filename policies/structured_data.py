@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
@@ -19,11 +20,15 @@ from portal.templatetags.portal_tags import html_lang
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
+
+
 def plain_text(rich_text) -> str:
-    """Rich text (a RichText value or stored HTML) as plain text: tags stripped, entities
-    decoded, whitespace collapsed."""
-    source = getattr(rich_text, "source", rich_text) or ""
-    return " ".join(html.unescape(strip_tags(expand_db_html(str(source)))).split())
+    """Rich text (a RichText value or stored HTML) as plain text: tags stripped (the end of a
+    paragraph or list item becomes a space), entities decoded, whitespace collapsed."""
+    source = str(getattr(rich_text, "source", rich_text) or "")
+    text = strip_tags(BLOCK_END.sub(" ", expand_db_html(source)))
+    return " ".join(html.unescape(text).split())
 
 
 def _organisation(page, request) -> dict:
