@@ -163,12 +163,13 @@ def text_bytes(title: str, lines: list[str]) -> bytes:
 
 def flow_diagram(labels: list[str]) -> bytes:
     """A left-to-right chain of rounded boxes joined by arrows, as a PNG."""
-    width, box_w, box_h, gap = 1200, 200, 130, 48
+    box_w, box_h, gap, margin = 200, 130, 48, 30
+    width = 2 * margin + len(labels) * box_w + (len(labels) - 1) * gap
     height = 260
     image = PILImage.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(image)
     font = _font(26)
-    x = 30
+    x = margin
     for number, label in enumerate(labels, start=1):
         draw.rounded_rectangle(
             [x, 60, x + box_w, 60 + box_h],
@@ -236,7 +237,7 @@ def how_to_ask(links, files, lang):
             "title": "如何求助，或为需要帮助的人报告",
             "summary": "离家在外、无力解决吃住的人，可以随时向救助站求助，救助免费、自愿。看到有人需要帮助，也可以打电话或在网上告诉我们。",
             "change_note": "补充了在网上报告的步骤。",
-            "attachment_title": "求助流程一页纸（PDF）",
+            "attachment_title": "求助流程一页纸",
             "body": [
                 h2("谁可以得到救助"),
                 para(
@@ -349,7 +350,7 @@ def how_to_ask(links, files, lang):
         "title": "How to ask for help, or tell us about someone who needs it",
         "summary": "Away from home with no food or bed? A rescue station helps for free, if you want it. You can also report others.",
         "change_note": "Added the steps for reporting online.",
-        "attachment_title": "Asking for help: a one-page guide (PDF)",
+        "attachment_title": "Asking for help: a one-page guide",
         "body": [
             h2("Who can get help"),
             para(
@@ -467,7 +468,7 @@ def family_search(links, files, lang):
         return {
             "title": "说不清自己是谁的受助人员：怎样寻亲，怎样落户安置",
             "summary": "受助人员说不清自己是谁时，救助站和公安机关一起核查身份、发布寻亲公告；长期查不到的，依规落户安置，寻亲不停止。",
-            "attachment_title": "寻亲时可以准备的资料（TXT）",
+            "attachment_title": "寻亲时可以准备的资料",
             "body": [
                 h2("谁会用到这个流程"),
                 para(
@@ -579,7 +580,7 @@ def family_search(links, files, lang):
     return {
         "title": "When a person in care cannot say who they are: family search and registration",
         "summary": "If a person in care cannot say who they are, we look for their family; if none is found, they are registered and housed.",
-        "attachment_title": "What to bring when looking for a relative (TXT)",
+        "attachment_title": "What to bring when looking for a relative",
         "body": [
             h2("Who this is for"),
             para(

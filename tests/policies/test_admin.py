@@ -248,3 +248,16 @@ def test_topic_and_audience_snippets_are_in_the_admin(client, db):
         response = client.get(f"/admin/snippets/policies/{model}/")
         assert response.status_code == 200
     assert "寻亲与落户" in client.get("/admin/snippets/policies/policytopic/").content.decode()
+
+
+def test_editors_keep_the_lists_but_cannot_delete(client, editor, taxonomy):
+    from policies.apps import grant_list_permissions
+
+    grant_list_permissions()  # what every migrate does
+    client.force_login(editor)
+    assert client.get("/admin/snippets/policies/policytopic/").status_code == 200
+    topic = taxonomy["topics"]["minors"]
+    edit = client.get(f"/admin/snippets/policies/policytopic/edit/{topic.pk}/")
+    assert edit.status_code == 200
+    delete = client.get(f"/admin/snippets/policies/policytopic/delete/{topic.pk}/")
+    assert delete.status_code in (302, 403)
