@@ -242,7 +242,7 @@ def how_to_ask(links, files, lang):
                 h2("谁可以得到救助"),
                 para(
                     "<p>救助站帮助的是离家在外、自己无力解决吃住、又没有亲友可以投靠的人，例如露宿街头的人、走失的老人、独自在外的未成年人，以及突发疾病、一时回不了家的人。</p>"
-                    "<p>已经享受城市低保或农村特困供养的人，生活困难一般通过当地的社会救助解决；在外地遇到困难时，同样可以先向救助站求助。</p>"
+                    "<p>按照规定，已经享受城市最低生活保障或农村五保供养的人，生活困难一般通过当地的社会救助解决。拿不准自己能不能得到救助，可以先打电话问救助站。</p>"
                 ),
                 para(
                     "<p>救助是<b>临时的、自愿的、免费的</b>：救助站不向受助人、亲属或所在单位收取费用；受助人想离开，事先告诉工作人员即可。未成年人和不能自己作决定的人离站，需要经过救助站同意，以保证安全。</p>"
@@ -355,7 +355,7 @@ def how_to_ask(links, files, lang):
             h2("Who can get help"),
             para(
                 "<p>Rescue stations help people who are away from home, cannot pay for food and a bed themselves, and have no family or friends to turn to: people sleeping rough, lost elderly people, children on their own, and people who fall ill and cannot get home.</p>"
-                "<p>People who already receive the urban minimum living allowance or rural support for people in extreme difficulty usually get help through their local social assistance; when they are stranded elsewhere, they too can turn to a station first.</p>"
+                "<p>Under the rules, people who already receive the urban minimum living allowance or rural “five guarantees” support usually get help through their local social assistance. If you are not sure whether a station can help you, call it and ask.</p>"
             ),
             para(
                 "<p>Help is <b>temporary, voluntary and free</b>: the station charges nothing to the person, their family or their employer, and anyone who wants to leave only has to tell the staff. Children, and adults who cannot decide for themselves, leave only with the station's agreement, for their safety.</p>"
