@@ -1003,7 +1003,7 @@ def minors(links, files, lang):
                             "家庭、学校、社会、司法四个方面",
                             "增加政府保护和网络保护，共六个方面",
                         ),
-                        ("乡镇和街道", "没有专门规定", "设立未成年人保护工作站或者指定专门人员"),
+                        ("乡镇和街道", "没有设立工作站的要求", "设立未成年人保护工作站或者指定专门人员"),
                         ("条文数量", "72条", "132条"),
                     ],
                 ),
@@ -1074,7 +1074,7 @@ def minors(links, files, lang):
                     ),
                     (
                         "Towns and street offices",
-                        "No specific rule",
+                        "No workstation required",
                         "A child-protection workstation or named staff",
                     ),
                     ("Number of articles", "72", "132"),
