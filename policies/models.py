@@ -35,7 +35,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from portal.blocks import document_facts, heading_anchors
+from portal.blocks import document_facts, heading_anchor, heading_anchors
 from portal.pages import SectionIndexPage
 
 from .blocks import ExplainerStreamBlock
@@ -357,9 +357,6 @@ class PolicyExplainerPage(Page):
         """The last change that matters to readers: the editors' update, else publication."""
         return self.updated_on or self.published_date
 
-    def is_review_overdue(self, today: date | None = None) -> bool:
-        return self.next_review < (today or timezone.localdate())
-
     def table_of_contents(self, anchors: dict[str, str] | None = None) -> list[dict]:
         """The body's headings as a two-level list: each section heading with the
         sub-headings under it, using exactly the anchors the heading blocks render."""
@@ -368,7 +365,9 @@ class PolicyExplainerPage(Page):
         for child in self.body:
             if child.block_type != "heading":
                 continue
-            entry = {"text": child.value["text"], "anchor": anchors[str(child.id)], "children": []}
+            text = child.value["text"]
+            anchor = anchors.get(str(child.id)) or heading_anchor(text, child.id)
+            entry = {"text": text, "anchor": anchor, "children": []}
             if child.value.get("level") == "h3" and entries:
                 entries[-1]["children"].append(entry)
             else:

@@ -40,7 +40,8 @@ def heading_anchors(stream) -> dict[str, str]:
             number += 1
             anchor = f"{base}-{number}"
         taken.add(anchor)
-        anchors[str(child.id)] = anchor
+        if child.id:  # a block not yet saved (a preview) has no id to key it by
+            anchors[str(child.id)] = anchor
     return anchors
 
 

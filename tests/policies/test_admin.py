@@ -261,3 +261,28 @@ def test_editors_keep_the_lists_but_cannot_delete(client, editor, taxonomy):
     assert edit.status_code == 200
     delete = client.get(f"/admin/snippets/policies/policytopic/delete/{topic.pk}/")
     assert delete.status_code in (302, 403)
+
+
+def test_an_editor_can_preview_a_new_explainer(client, editor, policy_index, taxonomy):
+    client.force_login(editor)
+    data = form_data(client, policy_index, taxonomy)
+    data.update(
+        nested_form_data(
+            {
+                "body": streamfield(
+                    [
+                        ("heading", {"text": "预览标题", "level": "h2"}),
+                        ("paragraph", rich_text("<p>预览正文。</p>")),
+                    ]
+                )
+            }
+        )
+    )
+    url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=("policies", "policyexplainerpage", policy_index.pk),
+    )
+    assert client.post(url, data).json()["is_valid"]
+    html = client.get(url).content.decode()
+    assert "预览标题" in html and "预览正文。" in html
+    assert "data-help-block" in html

@@ -358,3 +358,22 @@ def test_related_explainer_in_the_readers_language(client, policy_index, english
         ".explainer__related a"
     )
     assert [(a["href"], a.get_text()) for a in links] == [(english_other.url, "Family search")]
+
+
+def test_chinese_source_facts_on_english_pages_are_marked(client, policy_index, english_index):
+    page = make_explainer(policy_index)
+    english = ensure_translation(
+        page,
+        title="How to ask",
+        source_title="Relief Measures (救助管理办法) <b>",
+        source_issuer="State Council (国务院)",
+    )
+    facts = BeautifulSoup(client.get(english.url).content, "html.parser").select_one(
+        ".source-facts"
+    )
+    marked = [span.get_text() for span in facts.select('span[lang="zh-Hans"]')]
+    assert marked == ["救助管理办法", "国务院", "国务院令第", "号"]
+    assert "Relief Measures (救助管理办法) <b>" in facts.get_text()
+    assert not facts.find("b")
+    chinese = BeautifulSoup(client.get(page.url).content, "html.parser").select_one(".source-facts")
+    assert not chinese.select("span[lang]")
