@@ -3,6 +3,7 @@ newest update first, at most 50, each with its summary."""
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 MAX_ITEMS = 50
@@ -44,8 +45,9 @@ class ExplainerRssFeed(Feed):
             .select_related("topic")[:MAX_ITEMS]
         )
 
+    # Feed readers render item titles and descriptions as HTML: escape what editors typed.
     def item_title(self, item):
-        return item.title
+        return escape(item.title)
 
     def item_link(self, item):
         return item.get_full_url(self.request)
@@ -54,10 +56,10 @@ class ExplainerRssFeed(Feed):
         return self.item_link(item)
 
     def item_description(self, item):
-        return item.summary
+        return escape(item.summary)
 
     def item_categories(self, item):
-        return [item.topic.localised_name] if item.topic_id else []
+        return [escape(item.topic.localised_name)] if item.topic_id else []
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -45,6 +45,15 @@ def test_rss_lists_live_explainers_newest_first(client, policy_index):
     assert root.findtext("./channel/link") == policy_index.get_full_url(request)
 
 
+def test_feed_escapes_what_editors_typed(client, policy_index):
+    make_explainer(policy_index, title="<script>alert(1)</script>标题", summary="<b>粗</b> & 摘要")
+    root = ET.fromstring(client.get(feed_url(policy_index)).content)  # noqa: S314
+    item = root.find("./channel/item")
+    # After XML parsing the text is still escaped HTML, so a reader shows it as text.
+    assert item.findtext("title") == "&lt;script&gt;alert(1)&lt;/script&gt;标题"
+    assert item.findtext("description") == "&lt;b&gt;粗&lt;/b&gt; &amp; 摘要"
+
+
 def test_english_feed_lists_english_explainers(client, policy_index, english_index):
     page = make_explainer(policy_index, title="中文篇")
     english = ensure_translation(page, title="English explainer")
