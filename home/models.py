@@ -60,9 +60,9 @@ class HomePage(Page):
             label.split(".")[0]: children.get(label.lower()) for label in SECTION_PAGE_TYPES
         }
         context["latest_notices"] = self.latest_notices()
+        context["policy_highlights"] = self.policy_highlights()
         # Slots that later features fill; empty lists render nothing.
         context.setdefault("upcoming_events", [])
-        context.setdefault("policy_highlights", [])
         context.setdefault("headline_figures", [])
         return context
 
@@ -75,6 +75,14 @@ class HomePage(Page):
             .descendant_of(self)
             .filter(status=FamilySearchNoticePage.Status.SEEKING)
             .order_by("-first_published_at")[:limit]
+        )
+
+    def policy_highlights(self, limit: int = 3):
+        """The most recently updated live explainers in this home page's language (one query)."""
+        from policies.models import PolicyExplainerPage
+
+        return list(
+            PolicyExplainerPage.objects.live().public().descendant_of(self).newest_first()[:limit]
         )
 
 

@@ -10,7 +10,7 @@ import pytest
 from events.models import EventIndexPage
 from home.models import HomePage, StandardPage
 from notices.models import FamilySearchNoticePage, NoticeIndexPage
-from policies.models import PolicyIndexPage
+from policies.models import PolicyExplainerPage, PolicyIndexPage
 from stations.models import StationDirectoryPage
 from tests.factories import publish_child
 from tip_reports.models import ReportPage
@@ -35,7 +35,10 @@ class TestPageTree(WagtailPageTestCase):
         self.assertCanNotCreateAt(StandardPage, HomePage)
 
     def test_section_pages_only_under_the_home_page(self):
-        children = {NoticeIndexPage: {FamilySearchNoticePage}}
+        children = {
+            NoticeIndexPage: {FamilySearchNoticePage},
+            PolicyIndexPage: {PolicyExplainerPage},
+        }
         for model in SECTION_MODELS:
             self.assertAllowedParentPageTypes(model, {HomePage})
             self.assertAllowedSubpageTypes(model, children.get(model, set()))
@@ -109,7 +112,7 @@ def test_nested_standard_page_renders(client, sections):
 
 
 def test_placeholder_sections_say_they_are_being_set_up(client, sections):
-    assert "正在" in client.get("/policies/").content.decode()
+    assert "还没有发布政策解读" in client.get("/policies/").content.decode()
     assert "正在" in client.get("/events/").content.decode()
 
 

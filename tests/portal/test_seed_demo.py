@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, WorkflowPage
 
@@ -11,6 +12,13 @@ import pytest
 
 from home.models import HomePage
 from notices.models import FamilySearchNoticePage
+from policies.models import (
+    Audience,
+    PolicyAttachment,
+    PolicyExplainerPage,
+    PolicyTopic,
+    RelatedExplainer,
+)
 from portal.models import SiteSettings
 from stations.models import Area, Station, StationMembership
 from tip_reports.models import Delivery, TipEvent, TipReport
@@ -34,6 +42,12 @@ def counts():
         "notices": FamilySearchNoticePage.objects.count(),
         "images": Image.objects.count(),
         "workflow_pages": WorkflowPage.objects.count(),
+        "explainers": PolicyExplainerPage.objects.count(),
+        "explainer_attachments": PolicyAttachment.objects.count(),
+        "related_explainers": RelatedExplainer.objects.count(),
+        "explainer_topics": PolicyTopic.objects.count(),
+        "audiences": Audience.objects.count(),
+        "documents": Document.objects.count(),
     }
 
 
@@ -60,6 +74,8 @@ def test_seed_demo_builds_the_design_tree(demo_site):
     assert c["stations"] == 15 and c["fallback"] == 1
     assert c["areas"] == 126
     assert c["notices"] == 30
+    assert c["explainers"] == 10  # five in each language
+    assert c["audiences"] == 6
     assert SiteSettings.for_site(demo_site).privacy_page.slug == "privacy"
 
 
