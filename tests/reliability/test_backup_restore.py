@@ -9,7 +9,7 @@ import json
 import uuid
 from pathlib import Path
 
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def storages_at(root: Path) -> dict:
-    storages = copy.deepcopy(settings.STORAGES)
+    storages = copy.deepcopy(django_settings.STORAGES)
     storages["private"]["OPTIONS"]["location"] = str(root / "private")
     return storages
 
@@ -48,10 +48,10 @@ def drop_database(name: str) -> None:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_a_backup_restores_into_an_empty_database_with_the_same_content(tmp_path, monkeypatch):
+def test_a_backup_restores_into_an_empty_database_with_the_same_content(tmp_path, settings):
     if connection.vendor not in {"sqlite", "postgresql"}:
         pytest.skip("backups support SQLite and PostgreSQL")
-    monkeypatch.setattr(settings, "MEDIA_ROOT", str(tmp_path / "live" / "media"))
+    settings.MEDIA_ROOT = str(tmp_path / "live" / "media")  # the signal moves the storage too
     call_command("seed_demo", stdout=io.StringIO())
     expected = row_counts()
     assert expected["tip_reports.TipReport"] > 0 and expected["wagtailimages.Image"] > 0
