@@ -438,6 +438,22 @@ class Venue(Orderable):
         return self.station.address if self.station_id else ""
 
     @property
+    def full_address(self) -> str:
+        """The address with its city or county in front, unless it already starts with it."""
+        address = self.display_address
+        area = self.facts.place_area
+        if area is None:
+            return address
+        prefix = area.qualified_name
+        if not address:
+            return prefix
+        if address.startswith((prefix, area.name)) or (
+            area.parent_id and address.startswith(area.parent.name)
+        ):
+            return address
+        return f"{prefix} {address}"
+
+    @property
     def place_area(self):
         """The venue's area: its own, else its station's."""
         if self.area_id:

@@ -60,8 +60,8 @@ class HomePage(Page):
             label.split(".")[0]: children.get(label.lower()) for label in SECTION_PAGE_TYPES
         }
         context["latest_notices"] = self.latest_notices()
+        context["upcoming_events"] = self.upcoming_events()
         # Slots that later features fill; empty lists render nothing.
-        context.setdefault("upcoming_events", [])
         context.setdefault("policy_highlights", [])
         context.setdefault("headline_figures", [])
         return context
@@ -75,6 +75,23 @@ class HomePage(Page):
             .descendant_of(self)
             .filter(status=FamilySearchNoticePage.Status.SEEKING)
             .order_by("-first_published_at")[:limit]
+        )
+
+
+    def upcoming_events(self, limit: int = 3):
+        """The next open days that have not ended, in this home page's language."""
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from events.models import LOCAL_TIME, EventPage
+
+        today = timezone.localdate(timezone=LOCAL_TIME)
+        return list(
+            EventPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today))
+            .order_by("start_date", "pk")[:limit]
         )
 
 
