@@ -38,8 +38,12 @@ def venue_uid(venue: Venue, host: str | None = None) -> str:
     return f"venue-{venue.facts.pk}@{host or uid_host()}"
 
 
+def one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
 def location_text(venue: Venue) -> str:
-    return "，".join(part for part in (venue.display_name, venue.display_address) if part)
+    return one_line("，".join(part for part in (venue.display_name, venue.display_address) if part))
 
 
 def venue_event(venue: Venue, url: str, host: str, stamp: datetime) -> Event:
@@ -50,7 +54,7 @@ def venue_event(venue: Venue, url: str, host: str, stamp: datetime) -> Event:
     event.add("uid", venue_uid(venue, host))
     event.add("dtstamp", stamp)
     event.add("sequence", facts.sequence)
-    event.add("summary", f"{page.title} · {venue.display_name}")
+    event.add("summary", one_line(f"{page.title} · {venue.display_name}"))
     event.add("dtstart", timezone.localtime(facts.starts_at, LOCAL_TIME))
     event.add("dtend", timezone.localtime(facts.ends_at, LOCAL_TIME))
     event.add("location", location_text(venue))
@@ -81,7 +85,7 @@ def build_calendar(items: list[tuple[Venue, str]], name: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(name))
     calendar.add("x-wr-timezone", "Asia/Shanghai")
     host = uid_host()
     stamp = timezone.now().replace(microsecond=0)

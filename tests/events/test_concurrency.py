@@ -1,0 +1,94 @@
+"""A hundred visitors pressing "register" at the same moment for a venue with fifty places:
+exactly fifty are confirmed and fifty waitlisted, with no error. Real threads, each with its
+own database connection, released together by a barrier; on the file SQLite test database
+(IMMEDIATE transactions) and on PostgreSQL (row lock on the venue)."""
+
+from __future__ import annotations
+
+import threading
+
+from django.db import connection
+
+import pytest
+
+from events import registration as seats
+from events.models import EventIndexPage, Registration, Venue
+from home.demo import ensure_home_page
+from stations.demo import seed_stations
+from tests.events.factories import make_campaign
+from tests.factories import publish_child
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+VISITORS = 100
+PLACES = 50
+
+
+def run_together(count: int, action):
+    barrier = threading.Barrier(count)
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def worker(n):
+        try:
+            barrier.wait(timeout=60)
+            result = action(n)
+            with lock:
+                results.append(result)
+        except Exception as exc:  # collected and reported by the test
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
+@pytest.fixture
+def venue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    seed_stations()
+    index = publish_child(ensure_home_page(), EventIndexPage(title="开放日", slug="events"))
+    campaign = make_campaign(index, venues=[{"capacity": PLACES}])
+    return Venue.objects.select_related("page").get(page=campaign)
+
+
+def test_a_hundred_parallel_registrations_for_fifty_places(venue):
+    def register(n):
+        return seats.register(
+            venue, name=f"访客{n}", phone=f"1390000{n:04d}", party_size=1, language="zh-hans"
+        )
+
+    receipts, errors = run_together(VISITORS, register)
+
+    assert errors == []
+    assert len(receipts) == VISITORS
+    confirmed = Registration.objects.filter(venue=venue, status=Registration.Status.CONFIRMED)
+    waiting = Registration.objects.filter(venue=venue, status=Registration.Status.WAITLISTED)
+    assert confirmed.count() == PLACES
+    assert waiting.count() == VISITORS - PLACES
+    assert seats.seats_taken(venue.pk) == PLACES
+
+
+def test_parallel_cancellations_free_each_seat_once_and_promote_in_order(venue):
+    for n in range(PLACES + 10):
+        seats.register(venue, name=f"访客{n}", phone=f"1380000{n:04d}", party_size=1)
+    confirmed = list(
+        Registration.objects.filter(status=Registration.Status.CONFIRMED).order_by("pk")[:10]
+    )
+    # Each of ten confirmed parties cancels twice at the same moment.
+    targets = [r.pk for r in confirmed for _twice in range(2)]
+    results, errors = run_together(len(targets), lambda n: seats.cancel(targets[n]))
+
+    assert errors == []
+    assert sorted(results) == [False] * 10 + [True] * 10
+    assert seats.seats_taken(venue.pk) == PLACES
+    assert Registration.objects.filter(status=Registration.Status.WAITLISTED).count() == 0
+    promoted = Registration.objects.filter(promoted_at__isnull=False).order_by("created_at", "pk")
+    assert promoted.count() == 10
