@@ -91,7 +91,8 @@ class EventPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         formset = self.formsets.get("venues")
-        if formset is not None:
+        if formset is not None and formset.is_bound:
+            formset.errors  # noqa: B018 (validates the formset, so deleted_forms is known)
             deleted = [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
             if deleted:
                 taken = (

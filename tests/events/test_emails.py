@@ -130,8 +130,7 @@ def test_a_lost_change_notice_is_sent_by_the_sweep(campaign, django_capture_on_c
     venue = campaign.venues.order_by("sort_order").first()
     book(venue, 1)
     mail.outbox.clear()
-    page = campaign
-    from tests.events.factories import EventPage
+    from events.models import EventPage
 
     page = EventPage.objects.get(pk=campaign.pk)
     page.status = Status.POSTPONED
