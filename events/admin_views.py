@@ -10,7 +10,7 @@ import csv
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -100,18 +100,21 @@ class VenueView(CountsRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_page_title(self):
         return _("Registrations")
 
-    def get_venue(self) -> Venue:
-        venue = get_object_or_404(with_counts(canonical_venues()), pk=self.kwargs["pk"])
-        if self.show_registrants and not may_see_registrants(self.request.user, venue):
-            raise PermissionDenied
-        return venue
+    def get(self, request, *args, **kwargs):
+        self.venue = get_object_or_404(with_counts(canonical_venues()), pk=self.kwargs["pk"])
+        self.names_allowed = may_see_registrants(request.user, self.venue)
+        if self.show_registrants and not self.names_allowed:
+            # Counts only, with a plain 403: no name or phone reaches this user.
+            self.show_registrants = False
+            return self.render_to_response(self.get_context_data(), status=403)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        venue = self.get_venue()
+        venue = self.venue
         context.update(
             venue=venue,
-            names_allowed=may_see_registrants(self.request.user, venue),
+            names_allowed=self.names_allowed,
             registrants_url=reverse("events_admin:registrants", args=[venue.pk]),
             export_url=reverse("events_admin:export", args=[venue.pk]),
             index_url=reverse("events_admin:index"),
@@ -138,7 +141,10 @@ class ExportView(CountsRequiredMixin, View):
     def get(self, request, pk):
         venue = get_object_or_404(canonical_venues(), pk=pk)
         if not may_see_registrants(request.user, venue):
-            raise PermissionDenied
+            return HttpResponseForbidden(
+                _("Names and phone numbers are shown only to the venue's station staff and the coordinators."),
+                content_type="text/plain; charset=utf-8",
+            )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"registrations-{venue.pk}-{timezone.localdate(timezone=LOCAL_TIME):%Y%m%d}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from wagtail.images import get_image_model
+from wagtail.images.models import SourceImageIOError
 from wagtail.models import Locale, Page, Site
 
 from portal import ratelimit
@@ -187,7 +188,12 @@ def campaign_context(page: EventPage, request) -> dict:
         "url": absolute("/"),
     }
     images = gallery(page)
-    image_urls = [absolute(item.image.get_rendition(GALLERY_RENDITION).url) for item in images]
+    image_urls = []
+    for item in images:
+        try:
+            image_urls.append(absolute(item.image.get_rendition(GALLERY_RENDITION).url))
+        except SourceImageIOError:
+            continue  # a missing file costs the image, not the page
     structured = []
     for venue in venues:
         facts = venue.facts

@@ -9,6 +9,7 @@ from wagtail.models import Page, WorkflowPage
 
 import pytest
 
+from events.models import EventImage, EventPage, Registration, Venue
 from home.models import HomePage
 from notices.models import FamilySearchNoticePage
 from portal.models import SiteSettings
@@ -34,6 +35,10 @@ def counts():
         "notices": FamilySearchNoticePage.objects.count(),
         "images": Image.objects.count(),
         "workflow_pages": WorkflowPage.objects.count(),
+        "events": EventPage.objects.count(),
+        "venues": Venue.objects.count(),
+        "event_images": EventImage.objects.count(),
+        "registrations": Registration.objects.count(),
     }
 
 
@@ -60,6 +65,8 @@ def test_seed_demo_builds_the_design_tree(demo_site):
     assert c["stations"] == 15 and c["fallback"] == 1
     assert c["areas"] == 126
     assert c["notices"] == 30
+    assert c["events"] == 4  # two campaigns, in Chinese and English
+    assert c["venues"] == 2 * (14 + 76 + 4)
     assert SiteSettings.for_site(demo_site).privacy_page.slug == "privacy"
 
 
