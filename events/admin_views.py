@@ -142,7 +142,9 @@ class ExportView(CountsRequiredMixin, View):
         venue = get_object_or_404(canonical_venues(), pk=pk)
         if not may_see_registrants(request.user, venue):
             return HttpResponseForbidden(
-                _("Names and phone numbers are shown only to the venue's station staff and the coordinators."),
+                _(
+                    "Names and phone numbers are shown only to the venue's station staff and the coordinators."
+                ),
                 content_type="text/plain; charset=utf-8",
             )
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -167,5 +169,10 @@ class ExportView(CountsRequiredMixin, View):
                     "",
                 ]
             )
-        log(instance=venue.page, action=EXPORTED_LOG_ACTION, user=request.user, data={"venue": venue.pk})
+        log(
+            instance=venue.page,
+            action=EXPORTED_LOG_ACTION,
+            user=request.user,
+            data={"venue": venue.pk},
+        )
         return response

@@ -117,7 +117,9 @@ def draw_placeholder(background, label: str) -> bytes:
     text = label if cjk else "ILLUSTRATION"
     box = draw.textbbox((0, 0), text, font=font)
     x = (width - (box[2] - box[0])) // 2
-    draw.rounded_rectangle([x - 20, 50, x + box[2] - box[0] + 20, 130], radius=12, fill=(255, 255, 255))
+    draw.rounded_rectangle(
+        [x - 20, 50, x + box[2] - box[0] + 20, 130], radius=12, fill=(255, 255, 255)
+    )
     draw.text((x, 60), text, font=font, fill=(80, 80, 80))
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
@@ -169,15 +171,19 @@ def past_campaign(index: EventIndexPage, today: date) -> EventPage | None:
             "演示数据：各场地的分项数字为虚构，仅用于展示汇总；合计数与同类活动公开报道的量级相当。"
         ),
         body=[
-            ("paragraph", "<p>“6·19”寻亲救助日当天，各地救助管理站敞开大门，邀请市民参观生活区、寻亲工作室，了解救助政策。</p>"),
-            ("paragraph", "<p>各县（市、区）在广场、车站设立宣传点，展出寻亲展板，发放《救助政策问答》。</p>"),
+            (
+                "paragraph",
+                "<p>“6·19”寻亲救助日当天，各地救助管理站敞开大门，邀请市民参观生活区、寻亲工作室，了解救助政策。</p>",
+            ),
+            (
+                "paragraph",
+                "<p>各县（市、区）在广场、车站设立宣传点，展出寻亲展板，发放《救助政策问答》。</p>",
+            ),
         ],
     )
     position = 0
-    for n, station in enumerate(stations):
-        page.venues.add(
-            past_venue(day, split, position, station=station, sort_order=position)
-        )
+    for station in stations:
+        page.venues.add(past_venue(day, split, position, station=station, sort_order=position))
         position += 1
     for county in counties:
         page.venues.add(
@@ -236,11 +242,16 @@ def upcoming_campaign(index: EventIndexPage, today: date) -> EventPage | None:
         summary="四个市的救助管理站开放参观：了解救助工作怎样帮助流浪乞讨人员回家。需提前报名，名额有限。",
         start_date=day,
         body=[
-            ("paragraph", "<p>工作人员带领参观接待大厅、寻亲工作室和生活区，介绍救助流程，并解答您关于救助政策的问题。</p>"),
+            (
+                "paragraph",
+                "<p>工作人员带领参观接待大厅、寻亲工作室和生活区，介绍救助流程，并解答您关于救助政策的问题。</p>",
+            ),
             ("paragraph", "<p>为保护受助人员隐私，请勿拍摄受助人员。</p>"),
         ],
     )
-    stations = {s.code: s for s in Station.objects.filter(code__in=[c for c, _n in UPCOMING_STATIONS])}
+    stations = {
+        s.code: s for s in Station.objects.filter(code__in=[c for c, _n in UPCOMING_STATIONS])
+    }
     for order, (code, capacity) in enumerate(UPCOMING_STATIONS):
         if code not in stations:
             continue
@@ -279,7 +290,10 @@ ENGLISH = {
             "the order reported for such a day."
         ),
         "body": [
-            ("paragraph", "<p>On the day, the stations opened their doors: visitors saw the living quarters and the family-search office and learned about rescue policy.</p>"),
+            (
+                "paragraph",
+                "<p>On the day, the stations opened their doors: visitors saw the living quarters and the family-search office and learned about rescue policy.</p>",
+            ),
         ],
     },
     UPCOMING_SLUG: lambda page: {
@@ -287,8 +301,14 @@ ENGLISH = {
         "theme": "A warm way home",
         "summary": "Rescue stations in four cities open to visitors: see how the stations help people sleeping rough find their way home. Registration required; places are limited.",
         "body": [
-            ("paragraph", "<p>Staff show you the reception hall, the family-search office and the living quarters, explain how rescue works and answer your questions.</p>"),
-            ("paragraph", "<p>To protect the privacy of the people in care, please do not photograph them.</p>"),
+            (
+                "paragraph",
+                "<p>Staff show you the reception hall, the family-search office and the living quarters, explain how rescue works and answer your questions.</p>",
+            ),
+            (
+                "paragraph",
+                "<p>To protect the privacy of the people in care, please do not photograph them.</p>",
+            ),
         ],
     },
 }
@@ -354,7 +374,9 @@ def seed_late(ctx: SeedContext) -> None:
     if index is None:
         return
     today = timezone.localdate(timezone=LOCAL_TIME)
-    created = [page for page in (past_campaign(index, today), upcoming_campaign(index, today)) if page]
+    created = [
+        page for page in (past_campaign(index, today), upcoming_campaign(index, today)) if page
+    ]
     for page in EventPage.objects.child_of(index).filter(slug__in=[PAST_SLUG, UPCOMING_SLUG]):
         ensure_english(page)
     ctx.say(f"{EventPage.objects.count()} open-day pages ready ({len(created)} new).")

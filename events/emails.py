@@ -36,9 +36,7 @@ def cancel_url(registration: Registration, language: str | None = None) -> str:
     from .registration import token_for
 
     with translation.override(language or registration.language):
-        path = reverse(
-            "events:registration", args=[registration.pk, token_for(registration)]
-        )
+        path = reverse("events:registration", args=[registration.pk, token_for(registration)])
     return public_base_url() + path
 
 
@@ -50,9 +48,9 @@ def venue_in_language(venue: Venue, language: str) -> Venue:
         .select_related("page", "station__area__parent", "area__parent")
         .first()
     )
-    row = row or Venue.objects.select_related(
-        "page", "station__area__parent", "area__parent"
-    ).get(pk=venue.pk)
+    row = row or Venue.objects.select_related("page", "station__area__parent", "area__parent").get(
+        pk=venue.pk
+    )
     return attach_facts([row])[0]
 
 

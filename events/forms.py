@@ -53,7 +53,9 @@ class RegistrationForm(ErrorSummaryMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={
             "required": _("Choose how many people are coming."),
-            "invalid_choice": _("Choose between 1 and 5 people. For larger groups, call the venue."),
+            "invalid_choice": _(
+                "Choose between 1 and 5 people. For larger groups, call the venue."
+            ),
         },
     )
     consent = forms.BooleanField(

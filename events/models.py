@@ -151,9 +151,7 @@ class EventPage(RoutablePageMixin, Page):
         FieldPanel("theme"),
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
-        MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("status_note")], heading=_("Status")
-        ),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_note")], heading=_("Status")),
         FieldPanel("body"),
         InlinePanel("venues", label=_("Venues"), min_num=1),
         InlinePanel("gallery", label=_("Gallery")),
@@ -328,7 +326,10 @@ class Venue(Orderable):
         _("registration opens"), null=True, blank=True, help_text=_("Blank: as soon as published.")
     )
     registration_closes_at = models.DateTimeField(
-        _("registration closes"), null=True, blank=True, help_text=_("Blank: when the visit starts.")
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Blank: when the visit starts."),
     )
     id_required = models.BooleanField(_("visitors bring an identity card"), default=True)
     photography = models.CharField(
@@ -419,7 +420,11 @@ class Venue(Orderable):
             and self.registration_closes_at <= self.registration_opens_at
         ):
             errors["registration_closes_at"] = _("Registration must close after it opens.")
-        if self.registration_closes_at and self.ends_at and self.registration_closes_at > self.ends_at:
+        if (
+            self.registration_closes_at
+            and self.ends_at
+            and self.registration_closes_at > self.ends_at
+        ):
             errors["registration_closes_at"] = _("Registration must close before the visit ends.")
         if errors:
             raise ValidationError(errors)
@@ -496,7 +501,7 @@ class Venue(Orderable):
         return timezone.localtime(self.facts.ends_at, LOCAL_TIME)
 
     def registration_state(self, now=None) -> str:
-        """"open", "not_needed", "not_yet", "closed" (window over or started) or "cancelled"
+        """ "open", "not_needed", "not_yet", "closed" (window over or started) or "cancelled"
         (also postponed: no new registrations until there is a date)."""
         facts = self.facts
         now = now or timezone.now()
@@ -564,7 +569,12 @@ class EventImage(Orderable):
         ),
     )
 
-    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption"), FieldPanel("consent")]
+    panels = [
+        FieldPanel("image"),
+        FieldPanel("alt_text"),
+        FieldPanel("caption"),
+        FieldPanel("consent"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("gallery image")

@@ -29,7 +29,7 @@ from django.utils.crypto import salted_hmac
 
 from .models import Registration, Status, Venue
 
-TOKEN_SALT = "guitu.events.registration-token"
+TOKEN_SALT = "guitu.events.registration-token"  # noqa: S105 (a salt, not a secret)
 
 
 class RegistrationClosed(Exception):
@@ -73,9 +73,11 @@ def normalise_phone(phone: str) -> str:
 
 
 def seats_taken(venue_id: int) -> int:
-    return Registration.objects.confirmed().filter(venue_id=venue_id).aggregate(
-        total=Coalesce(Sum("party_size"), 0)
-    )["total"]
+    return (
+        Registration.objects.confirmed()
+        .filter(venue_id=venue_id)
+        .aggregate(total=Coalesce(Sum("party_size"), 0))["total"]
+    )
 
 
 def _lock(venue_id: int) -> Venue:
@@ -138,8 +140,8 @@ def promote_waitlisted(venue: Venue, now=None) -> list[Registration]:
         return []
     free = venue.capacity - seats_taken(venue.pk)
     promoted = []
-    for waiting in Registration.objects.waitlisted().filter(venue=venue).order_by(
-        "created_at", "pk"
+    for waiting in (
+        Registration.objects.waitlisted().filter(venue=venue).order_by("created_at", "pk")
     ):
         if free <= 0:
             break
@@ -150,9 +152,7 @@ def promote_waitlisted(venue: Venue, now=None) -> list[Registration]:
             free -= waiting.party_size
             promoted.append(waiting)
     for registration in promoted:
-        transaction.on_commit(
-            lambda pk=registration.pk: enqueue_email(pk, "promoted"), robust=True
-        )
+        transaction.on_commit(lambda pk=registration.pk: enqueue_email(pk, "promoted"), robust=True)
     return promoted
 
 

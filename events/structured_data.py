@@ -32,8 +32,15 @@ def postal_address(venue: Venue) -> dict:
     return address
 
 
-def venue_event(venue: Venue, *, page_url: str, register_url: str | None, organiser: dict,
-                images: list[str], places_left: int | None) -> dict:
+def venue_event(
+    venue: Venue,
+    *,
+    page_url: str,
+    register_url: str | None,
+    organiser: dict,
+    images: list[str],
+    places_left: int | None,
+) -> dict:
     facts = venue.facts
     page = venue.page
     data = {

@@ -118,9 +118,7 @@ def send_reminders(now: datetime | None = None) -> int:
     for registration_id in due_reminders(now).order_by("pk").values_list("pk", flat=True):
         try:
             with transaction.atomic():
-                claimed = (
-                    due_reminders(now).filter(pk=registration_id).update(reminder_sent_at=now)
-                )
+                claimed = due_reminders(now).filter(pk=registration_id).update(reminder_sent_at=now)
                 if not claimed:
                     continue  # another runner has it
                 registration = Registration.objects.select_related("venue__page").get(

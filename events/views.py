@@ -269,7 +269,9 @@ def register(page: EventPage, request, venue_id: int):
         context["form"] = RegistrationForm()
         return _render(page, request, template, context, private=True)
 
-    if not ratelimit.hit(request, "event_registration", *settings.RATE_LIMITS["event_registration"]):
+    if not ratelimit.hit(
+        request, "event_registration", *settings.RATE_LIMITS["event_registration"]
+    ):
         initial = {
             key: value
             for key, value in request.POST.dict().items()
@@ -294,7 +296,9 @@ def register(page: EventPage, request, venue_id: int):
         )
     except seats.RegistrationClosed as exc:
         context["state"] = exc.state
-        return _render(page, request, template, context, status=_closed_status(exc.state), private=True)
+        return _render(
+            page, request, template, context, status=_closed_status(exc.state), private=True
+        )
     except seats.AlreadyRegistered:
         context.update(form=form, already_registered=True)
         return _render(page, request, template, context, status=409, private=True)
@@ -303,7 +307,9 @@ def register(page: EventPage, request, venue_id: int):
         "token": receipt.token,
         "venue": venue.pk,
     }
-    return redirect(page.get_url(request) + page.reverse_subpage("registered", args=[venue.pk]), permanent=False)
+    return redirect(
+        page.get_url(request) + page.reverse_subpage("registered", args=[venue.pk]), permanent=False
+    )
 
 
 def registered(page: EventPage, request, venue_id: int):
@@ -428,4 +434,3 @@ def feed_ics(request):
         url = absolute(venue.page.get_url(request))
         items.append((venue, f"{url}#venue-{venue.pk}"))
     return _calendar_response(build_calendar(items, index.title), "open-days.ics")
-

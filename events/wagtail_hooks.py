@@ -24,7 +24,9 @@ admin_urlpatterns = [
 
 @hooks.register("register_admin_urls")
 def register_admin_urls():
-    return [path("open-days/", include((admin_urlpatterns, "events_admin"), namespace="events_admin"))]
+    return [
+        path("open-days/", include((admin_urlpatterns, "events_admin"), namespace="events_admin"))
+    ]
 
 
 class RegistrationsMenuItem(MenuItem):
@@ -45,7 +47,9 @@ def register_menu_item():
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
     actions.register_action(
-        admin_views.VIEWED_LOG_ACTION, gettext_lazy("View registrants"), gettext_lazy("Registrants viewed")
+        admin_views.VIEWED_LOG_ACTION,
+        gettext_lazy("View registrants"),
+        gettext_lazy("Registrants viewed"),
     )
     actions.register_action(
         admin_views.EXPORTED_LOG_ACTION,

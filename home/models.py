@@ -77,7 +77,6 @@ class HomePage(Page):
             .order_by("-first_published_at")[:limit]
         )
 
-
     def upcoming_events(self, limit: int = 3):
         """The next open days that have not ended, in this home page's language."""
         from django.db.models import Q

@@ -25,7 +25,8 @@ def jsonld(data):
     if not data:
         return ""
     return format_html(
-        '<script type="application/ld+json">{}</script>', mark_safe(dumps_for_html(data))  # noqa: S308
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(dumps_for_html(data)),  # noqa: S308
     )
 
 

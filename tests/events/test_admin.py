@@ -22,7 +22,7 @@ from tests.events.factories import committed, make_campaign
 
 pytestmark = pytest.mark.django_db
 
-EVIL_NAME = "=HYPERLINK(\"http://x\")<b>"
+EVIL_NAME = '=HYPERLINK("http://x")<b>'
 
 
 @pytest.fixture
@@ -32,7 +32,9 @@ def people(event_index):
     staff = Group.objects.get(name=STATION_STAFF)
 
     def user(name, *, groups=(), station=None, perm=None, superuser=False):
-        person = users.create_user(name, f"{name}@example.com", "pw-123456789", is_superuser=superuser)
+        person = users.create_user(
+            name, f"{name}@example.com", "pw-123456789", is_superuser=superuser
+        )
         person.groups.add(*groups)
         if station:
             StationMembership.objects.create(user=person, station=Station.objects.get(code=station))

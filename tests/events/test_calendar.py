@@ -76,8 +76,12 @@ def test_sequence_rises_on_changes_of_time_place_or_status_only(client, campaign
     first, second = campaign.venues.order_by("sort_order")
     url = f"/events/{campaign.slug}/event.ics"
     republish(campaign, summary="只改了摘要")
-    assert int(events_by_uid(parse(client.get(url)))[f"venue-{first.pk}@localhost"]["SEQUENCE"]) == 0
-    republish(campaign, venue_changes={first.pk: {"starts_at": first.starts_at + timedelta(hours=1)}})
+    assert (
+        int(events_by_uid(parse(client.get(url)))[f"venue-{first.pk}@localhost"]["SEQUENCE"]) == 0
+    )
+    republish(
+        campaign, venue_changes={first.pk: {"starts_at": first.starts_at + timedelta(hours=1)}}
+    )
     republish(campaign, venue_changes={first.pk: {"address": "新地址1号"}})
     events = events_by_uid(parse(client.get(url)))
     assert int(events[f"venue-{first.pk}@localhost"]["SEQUENCE"]) == 2

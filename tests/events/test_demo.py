@@ -65,7 +65,12 @@ def test_a_newcomer_registers_and_cancels_on_the_demo(demo_site):
     from tests.events.factories import committed
 
     with committed():
-        assert browser.post(link, {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}).status_code == 200
+        assert (
+            browser.post(
+                link, {"csrfmiddlewaretoken": browser.cookies["csrftoken"].value}
+            ).status_code
+            == 200
+        )
     assert Registration.objects.get().status == Registration.Status.CANCELLED
 
 

@@ -36,7 +36,12 @@ def test_upcoming_first_nearest_first_then_past_newest_first(client, event_index
     make_campaign(event_index, title="近的", start_date=day(3))
     make_campaign(event_index, title="今天", start_date=day(0))
     make_campaign(event_index, title="旧的", start_date=day(-300))
-    make_campaign(event_index, title="新近的", start_date=day(-5), venues=[{"visitors": 12, "registration_enabled": False, "capacity": 0}])
+    make_campaign(
+        event_index,
+        title="新近的",
+        start_date=day(-5),
+        venues=[{"visitors": 12, "registration_enabled": False, "capacity": 0}],
+    )
     make_campaign(event_index, title="草稿", start_date=day(5), publish=False)
     private = make_campaign(event_index, title="私密", start_date=day(6))
     PageViewRestriction.objects.create(page=private, restriction_type="password", password="x")
@@ -54,10 +59,19 @@ def test_city_filter(client, event_index):
     make_campaign(
         event_index,
         title="柳州县里的",
-        venues=[{"station": None, "area": Area.objects.get(code="450222"), "name": "点", "address": "广场"}],
+        venues=[
+            {
+                "station": None,
+                "area": Area.objects.get(code="450222"),
+                "name": "点",
+                "address": "广场",
+            }
+        ],
     )
     html = client.get("/events/?city=450200").content.decode()
-    assert titles(html, "upcoming") == ["柳州的", "柳州县里的"] or set(titles(html, "upcoming")) == {"柳州的", "柳州县里的"}
+    assert titles(html, "upcoming") == ["柳州的", "柳州县里的"] or set(
+        titles(html, "upcoming")
+    ) == {"柳州的", "柳州县里的"}
     assert "南宁的" not in titles(html, "upcoming")
     # Unknown cities mean "all", never an error.
     for value in ("999999", "<script>", ""):
@@ -85,7 +99,11 @@ def count_queries(client, url) -> int:
 def test_index_query_count_does_not_grow(client, event_index):
     def add(n, offset):
         for i in range(n):
-            make_campaign(event_index, start_date=day(offset + i), venues=[{"visitors": 3, "registration_enabled": False, "capacity": 0}, {}])
+            make_campaign(
+                event_index,
+                start_date=day(offset + i),
+                venues=[{"visitors": 3, "registration_enabled": False, "capacity": 0}, {}],
+            )
 
     add(3, 5)
     add(2, -40)
@@ -113,7 +131,11 @@ def test_home_page_shows_the_next_three_open_days(client, event_index, english_e
     make_campaign(event_index, title="草稿", start_date=day(2), publish=False)
     html = client.get("/").content.decode()
     section = html.split("home-section--events")[1].split("</section>")[0]
-    assert [t for t in ("第一", "第二", "第三", "第四", "已过", "草稿") if f">{t}<" in section] == ["第一", "第二", "第三"]
+    assert [t for t in ("第一", "第二", "第三", "第四", "已过", "草稿") if f">{t}<" in section] == [
+        "第一",
+        "第二",
+        "第三",
+    ]
     assert "第一的摘要" in section
     # The English home page lists English campaigns only (none here).
     english = client.get("/en/").content.decode()

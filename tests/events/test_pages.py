@@ -38,7 +38,10 @@ def test_reserved_and_bad_dates_are_refused(event_index):
         page.clean()
     assert "slug" in error.value.message_dict
     page = EventPage(
-        title="x", slug="ok", summary="s", start_date=timezone.localdate(),
+        title="x",
+        slug="ok",
+        summary="s",
+        start_date=timezone.localdate(),
         end_date=timezone.localdate() - timedelta(days=1),
     )
     with pytest.raises(ValidationError) as error:
@@ -65,7 +68,9 @@ def test_every_field_renders(client, event_index):
         summary="摘要文字DEF",
         body=[("paragraph", "<p>正文文字GHI</p>")],
         end_date=timezone.localdate() + timedelta(days=15),
-        gallery=[{"image": image, "alt_text": "展板照片说明", "caption": "图片说明JKL", "consent": True}],
+        gallery=[
+            {"image": image, "alt_text": "展板照片说明", "caption": "图片说明JKL", "consent": True}
+        ],
         venues=[
             {
                 "group_bookings": "团体预约MNO",
@@ -76,19 +81,40 @@ def test_every_field_renders(client, event_index):
                 "minimum_age": 12,
                 "photography": Venue.Photography.NONE,
             },
-            {"station": None, "area": county, "name": "自由场地YZ", "address": "朝阳广场1号", "capacity": 5},
+            {
+                "station": None,
+                "area": county,
+                "name": "自由场地YZ",
+                "address": "朝阳广场1号",
+                "capacity": 5,
+            },
         ],
     )
     html = client.get(page.url).content.decode()
-    venue, free = page.venues.order_by("sort_order")
+    venue, _free = page.venues.order_by("sort_order")
     start = timezone.localtime(venue.starts_at)
     for text in (
-        page.title, "主题文字ABC", "摘要文字DEF", "正文文字GHI", "图片说明JKL", 'alt="展板照片说明"',
-        "团体预约MNO", "其他规定PQR", "无障碍信息STU", "联系人VWX", "0771-0999999",
-        "tel:07710999999", "12", "自由场地YZ", "南宁市兴宁区 朝阳广场1号",
-        start.strftime("%Y-%m-%d %H:%M"), Station.objects.get(code="450100").name,
-        f'href="/events/{page.slug}/venues/{venue.pk}/register/"', f"/events/{page.slug}/event.ics",
-        str(Venue.Photography.NONE.label), str(page.end_date),
+        page.title,
+        "主题文字ABC",
+        "摘要文字DEF",
+        "正文文字GHI",
+        "图片说明JKL",
+        'alt="展板照片说明"',
+        "团体预约MNO",
+        "其他规定PQR",
+        "无障碍信息STU",
+        "联系人VWX",
+        "0771-0999999",
+        "tel:07710999999",
+        "12",
+        "自由场地YZ",
+        "南宁市兴宁区 朝阳广场1号",
+        start.strftime("%Y-%m-%d %H:%M"),
+        Station.objects.get(code="450100").name,
+        f'href="/events/{page.slug}/venues/{venue.pk}/register/"',
+        f"/events/{page.slug}/event.ics",
+        str(Venue.Photography.NONE.label),
+        str(page.end_date),
     ):
         assert text in html, text
 
@@ -122,7 +148,9 @@ def test_cancelled_campaign_shows_a_banner(client, event_index):
 def test_a_changed_venue_is_listed_in_the_banner(client, event_index):
     page = make_campaign(event_index, venues=[{}, {}])
     first = page.venues.order_by("sort_order").first()
-    republish(page, venue_changes={first.pk: {"status": Status.POSTPONED, "status_note": "延期通知"}})
+    republish(
+        page, venue_changes={first.pk: {"status": Status.POSTPONED, "status_note": "延期通知"}}
+    )
     html = client.get(page.url).content.decode()
     assert "event-banner--changes" in html and "延期通知" in html
     assert f'href="#venue-{first.pk}"' in html
@@ -139,10 +167,32 @@ def test_roll_up_counts_cities_counties_and_totals(client, event_index):
         event_index,
         start_date=past,
         venues=[
-            {"station": nanning, "visitors": 100, "leaflets": 400, "displays": 3, "registration_enabled": False, "capacity": 0},
-            {**free, "area": xingning, "name": "兴宁点", "visitors": 50, "leaflets": 200, "displays": 1, "reunions": 1},
+            {
+                "station": nanning,
+                "visitors": 100,
+                "leaflets": 400,
+                "displays": 3,
+                "registration_enabled": False,
+                "capacity": 0,
+            },
+            {
+                **free,
+                "area": xingning,
+                "name": "兴宁点",
+                "visitors": 50,
+                "leaflets": 200,
+                "displays": 1,
+                "reunions": 1,
+            },
             {**free, "area": xingning, "name": "兴宁点二", "visitors": 5},
-            {**free, "area": chengzhong, "name": "城中点", "visitors": 20, "enquiries": 7, "volunteers": 4},
+            {
+                **free,
+                "area": chengzhong,
+                "name": "城中点",
+                "visitors": 20,
+                "enquiries": 7,
+                "volunteers": 4,
+            },
             {"station": liuzhou, "registration_enabled": False, "capacity": 0},  # no figures
         ],
     )
@@ -153,7 +203,12 @@ def test_roll_up_counts_cities_counties_and_totals(client, event_index):
     assert result.city_count == 2  # 南宁, 柳州
     assert result.county_count == 2  # 兴宁区 (twice), 城中区
     assert result.totals == {
-        "visitors": 175, "leaflets": 600, "displays": 4, "enquiries": 7, "volunteers": 4, "reunions": 1,
+        "visitors": 175,
+        "leaflets": 600,
+        "displays": 4,
+        "enquiries": 7,
+        "volunteers": 4,
+        "reunions": 1,
     }
     assert result.venues_with_figures == 4
     html = client.get(page.url).content.decode()
@@ -161,7 +216,9 @@ def test_roll_up_counts_cities_counties_and_totals(client, event_index):
     assert ">175<" in html and ">600<" in html
 
 
-def test_english_page_shows_english_words_and_chinese_facts(client, event_index, english_event_index):
+def test_english_page_shows_english_words_and_chinese_facts(
+    client, event_index, english_event_index
+):
     page = make_campaign(event_index, venues=[{"capacity": 3}])
     venue = page.venues.get()
     english = translate(page, summary="See the station at work.")
@@ -191,31 +248,64 @@ def test_editor_cannot_delete_a_venue_with_registrations(client, event_index):
     def post(delete_first: bool):
         venues = []
         for n, venue in enumerate((first, second)):
-            venues.append({
-                "id": venue.pk, "ORDER": n, "DELETE": "1" if delete_first and venue == first else "",
-                "station": venue.station_id, "name": "", "area": "", "address": "",
-                "starts_at": timezone.localtime(venue.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "ends_at": timezone.localtime(venue.ends_at).strftime("%Y-%m-%d %H:%M"),
-                "status": "scheduled", "status_note": "", "registration_enabled": True,
-                "capacity": venue.capacity, "registration_opens_at": "", "registration_closes_at": "",
-                "id_required": True, "photography": "no_people", "minimum_age": "",
-                "group_bookings": "", "other_rules": "", "accessibility": "",
-                "contact_name": "", "contact_phone": "",
-                "visitors": "", "leaflets": "", "displays": "", "enquiries": "", "volunteers": "", "reunions": "",
-            })
-        data = nested_form_data({
-            "title": page.title, "slug": page.slug, "theme": page.theme, "summary": page.summary,
-            "start_date": str(page.start_date), "end_date": "", "status": "scheduled",
-            "status_note": "", "figures_note": "", "body": streamfield([]),
-            "venues": inline_formset(venues, initial=2), "gallery": inline_formset([]),
-            "action-publish": "publish",
-        })
+            venues.append(
+                {
+                    "id": venue.pk,
+                    "ORDER": n,
+                    "DELETE": "1" if delete_first and venue == first else "",
+                    "station": venue.station_id,
+                    "name": "",
+                    "area": "",
+                    "address": "",
+                    "starts_at": timezone.localtime(venue.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "ends_at": timezone.localtime(venue.ends_at).strftime("%Y-%m-%d %H:%M"),
+                    "status": "scheduled",
+                    "status_note": "",
+                    "registration_enabled": True,
+                    "capacity": venue.capacity,
+                    "registration_opens_at": "",
+                    "registration_closes_at": "",
+                    "id_required": True,
+                    "photography": "no_people",
+                    "minimum_age": "",
+                    "group_bookings": "",
+                    "other_rules": "",
+                    "accessibility": "",
+                    "contact_name": "",
+                    "contact_phone": "",
+                    "visitors": "",
+                    "leaflets": "",
+                    "displays": "",
+                    "enquiries": "",
+                    "volunteers": "",
+                    "reunions": "",
+                }
+            )
+        data = nested_form_data(
+            {
+                "title": page.title,
+                "slug": page.slug,
+                "theme": page.theme,
+                "summary": page.summary,
+                "start_date": str(page.start_date),
+                "end_date": "",
+                "status": "scheduled",
+                "status_note": "",
+                "figures_note": "",
+                "body": streamfield([]),
+                "venues": inline_formset(venues, initial=2),
+                "gallery": inline_formset([]),
+                "action-publish": "publish",
+            }
+        )
         return client.post(f"/admin/pages/{page.pk}/edit/", data)
 
     assert post(delete_first=False).status_code == 302  # the form data is right
     response = post(delete_first=True)
     assert response.status_code == 200  # the form again, with the message
-    assert "cannot be deleted" in response.content.decode() or "不能删除" in response.content.decode()
+    assert (
+        "cannot be deleted" in response.content.decode() or "不能删除" in response.content.decode()
+    )
     assert Venue.objects.filter(pk=first.pk).exists()
     assert Registration.objects.count() == 1
     # Deleting the page with registrations is refused too.
@@ -228,22 +318,54 @@ def test_editor_can_publish_a_campaign_through_the_admin(client, event_index):
     user = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-123456789")
     client.force_login(user)
     day = timezone.localdate() + timedelta(days=20)
-    data = nested_form_data({
-        "title": "新开放日", "slug": "new-open-day", "theme": "", "summary": "摘要",
-        "start_date": str(day), "end_date": "", "status": "scheduled", "status_note": "",
-        "figures_note": "", "body": streamfield([("paragraph", rich_text("<p>正文</p>"))]),
-        "venues": inline_formset([{
-            "station": Station.objects.get(code="450100").pk, "name": "", "area": "", "address": "",
-            "starts_at": f"{day} 09:00", "ends_at": f"{day} 11:00", "status": "scheduled",
-            "status_note": "", "registration_enabled": True, "capacity": 5,
-            "registration_opens_at": "", "registration_closes_at": "", "id_required": True,
-            "photography": "no_people", "minimum_age": "", "group_bookings": "", "other_rules": "",
-            "accessibility": "", "contact_name": "", "contact_phone": "",
-            "visitors": "", "leaflets": "", "displays": "", "enquiries": "", "volunteers": "", "reunions": "",
-        }]),
-        "gallery": inline_formset([]),
-        "action-publish": "publish",
-    })
+    data = nested_form_data(
+        {
+            "title": "新开放日",
+            "slug": "new-open-day",
+            "theme": "",
+            "summary": "摘要",
+            "start_date": str(day),
+            "end_date": "",
+            "status": "scheduled",
+            "status_note": "",
+            "figures_note": "",
+            "body": streamfield([("paragraph", rich_text("<p>正文</p>"))]),
+            "venues": inline_formset(
+                [
+                    {
+                        "station": Station.objects.get(code="450100").pk,
+                        "name": "",
+                        "area": "",
+                        "address": "",
+                        "starts_at": f"{day} 09:00",
+                        "ends_at": f"{day} 11:00",
+                        "status": "scheduled",
+                        "status_note": "",
+                        "registration_enabled": True,
+                        "capacity": 5,
+                        "registration_opens_at": "",
+                        "registration_closes_at": "",
+                        "id_required": True,
+                        "photography": "no_people",
+                        "minimum_age": "",
+                        "group_bookings": "",
+                        "other_rules": "",
+                        "accessibility": "",
+                        "contact_name": "",
+                        "contact_phone": "",
+                        "visitors": "",
+                        "leaflets": "",
+                        "displays": "",
+                        "enquiries": "",
+                        "volunteers": "",
+                        "reunions": "",
+                    }
+                ]
+            ),
+            "gallery": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
     response = client.post(f"/admin/pages/add/events/eventpage/{event_index.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     page = EventPage.objects.get(slug="new-open-day")

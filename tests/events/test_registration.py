@@ -162,7 +162,9 @@ def test_errors_are_in_english_on_the_english_site(browser, campaign, venue, eng
     response = csrf_post(browser, register_url(english, english_venue), form_data(name=""))
     assert response.status_code == 400
     assert "Enter your name." in response.content.decode()
-    chinese = csrf_post(Client(enforce_csrf_checks=True), register_url(campaign, venue), form_data(name=""))
+    chinese = csrf_post(
+        Client(enforce_csrf_checks=True), register_url(campaign, venue), form_data(name="")
+    )
     assert "请填写您的姓名" in chinese.content.decode()
 
 

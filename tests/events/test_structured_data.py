@@ -26,9 +26,21 @@ def jsonld(response) -> list[dict]:
 
 
 def validate_event(data: dict):
-    for key in ("@context", "@type", "name", "startDate", "endDate", "eventStatus",
-                "eventAttendanceMode", "location", "isAccessibleForFree", "offers",
-                "organizer", "superEvent", "url"):
+    for key in (
+        "@context",
+        "@type",
+        "name",
+        "startDate",
+        "endDate",
+        "eventStatus",
+        "eventAttendanceMode",
+        "location",
+        "isAccessibleForFree",
+        "offers",
+        "organizer",
+        "superEvent",
+        "url",
+    ):
         assert key in data, key
     assert data["@type"] == "Event"
     assert data["startDate"].endswith("+08:00") and data["endDate"].endswith("+08:00")
@@ -49,7 +61,14 @@ def test_one_event_per_venue_with_super_event(client, event_index):
         event_index,
         venues=[
             {},
-            {"station": None, "area": county, "name": "兴宁区宣传点", "address": "朝阳广场", "capacity": 0, "registration_enabled": False},
+            {
+                "station": None,
+                "area": county,
+                "name": "兴宁区宣传点",
+                "address": "朝阳广场",
+                "capacity": 0,
+                "registration_enabled": False,
+            },
         ],
     )
     items = jsonld(client.get(page.url))
@@ -78,10 +97,16 @@ def test_status_changes_the_structured_data(client, event_index):
     first = page.venues.order_by("sort_order").first()
     republish(page, venue_changes={first.pk: {"status": Status.CANCELLED}})
     items = jsonld(client.get(page.url))
-    assert [i["eventStatus"] for i in items] == [SCHEMA + "EventCancelled", SCHEMA + "EventScheduled"]
+    assert [i["eventStatus"] for i in items] == [
+        SCHEMA + "EventCancelled",
+        SCHEMA + "EventScheduled",
+    ]
     republish(page, status=Status.POSTPONED)
     items = jsonld(client.get(page.url))
-    assert [i["eventStatus"] for i in items] == [SCHEMA + "EventCancelled", SCHEMA + "EventPostponed"]
+    assert [i["eventStatus"] for i in items] == [
+        SCHEMA + "EventCancelled",
+        SCHEMA + "EventPostponed",
+    ]
     assert items[0]["superEvent"]["eventStatus"] == SCHEMA + "EventPostponed"
     republish(page, status=Status.RESCHEDULED)
     assert jsonld(client.get(page.url))[1]["eventStatus"] == SCHEMA + "EventRescheduled"

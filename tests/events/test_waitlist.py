@@ -13,7 +13,11 @@ from tests.events.factories import committed, make_campaign, republish
 
 pytestmark = pytest.mark.django_db
 
-C, W, X = Registration.Status.CONFIRMED, Registration.Status.WAITLISTED, Registration.Status.CANCELLED
+C, W, X = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.CANCELLED,
+)
 
 
 @pytest.fixture
