@@ -226,10 +226,8 @@ class EventPage(RoutablePageMixin, Page):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        commits_venues = self.pk is not None and (
-            update_fields is None or "venues" in update_fields
-        )
-        before = _snapshot(self) if commits_venues else None
+        commits_venues = update_fields is None or "venues" in update_fields
+        before = _snapshot(self) if commits_venues and self.pk is not None else None
         with transaction.atomic():
             result = super().save(*args, **kwargs)
             if commits_venues:

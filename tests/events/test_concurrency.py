@@ -92,3 +92,30 @@ def test_parallel_cancellations_free_each_seat_once_and_promote_in_order(venue):
     assert Registration.objects.filter(status=Registration.Status.WAITLISTED).count() == 0
     promoted = Registration.objects.filter(promoted_at__isnull=False).order_by("created_at", "pk")
     assert promoted.count() == 10
+
+
+def test_two_reminder_runners_at_once_send_each_reminder_once(venue):
+    from datetime import timedelta
+
+    from django.core import mail
+
+    from events.tasks import send_reminders
+
+    early = venue.starts_at - timedelta(days=3)
+    for n in range(20):
+        seats.register(
+            venue,
+            name=f"访客{n}",
+            phone=f"1350000{n:04d}",
+            party_size=1,
+            email=f"v{n}@example.com",
+            now=early,
+        )
+    mail.outbox.clear()
+    when = venue.starts_at - timedelta(hours=20)
+    results, errors = run_together(2, lambda n: send_reminders(when))
+
+    assert errors == []
+    assert sum(results) == 20
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"v{n}@example.com" for n in range(20))
+    assert not Registration.objects.filter(reminder_sent_at__isnull=True).exists()

@@ -373,3 +373,27 @@ def test_editor_can_publish_a_campaign_through_the_admin(client, event_index):
     venue = page.venues.get()
     assert timezone.localtime(venue.starts_at).hour == 9
     assert client.get(page.url).status_code == 200
+
+
+def test_a_draft_with_a_new_venue_can_be_previewed(event_index):
+    page = make_campaign(event_index)
+    draft = EventPage.objects.get(pk=page.pk)
+    venues = list(draft.venues.all())
+    day = page.start_date
+    from tests.events.factories import make_venue
+
+    venues.append(make_venue(day, sort_order=5, name="预览新场地"))
+    draft.venues = venues
+    response = draft.make_preview_request()
+    assert response.status_code == 200
+    assert "预览新场地" in response.content.decode()
+    assert not Venue.objects.filter(name="预览新场地").exists()
+
+
+def test_a_copied_campaign_gets_its_own_venue_keys(event_index):
+    page = make_campaign(event_index, venues=[{}, {}])
+    copy = page.copy(update_attrs={"slug": "copied-open-day", "title": "复制的开放日"})
+    original_keys = set(page.venues.values_list("key", flat=True))
+    copied_keys = set(copy.venues.values_list("key", flat=True))
+    assert len(copied_keys) == 2
+    assert not original_keys & copied_keys
