@@ -118,7 +118,16 @@ def send_reminders(now: datetime | None = None) -> int:
     for registration_id in due_reminders(now).order_by("pk").values_list("pk", flat=True):
         try:
             with transaction.atomic():
-                claimed = due_reminders(now).filter(pk=registration_id).update(reminder_sent_at=now)
+                if not due_reminders(now).filter(pk=registration_id).exists():
+                    continue
+                # The claim touches only the row's own columns: PostgreSQL re-checks them
+                # after waiting for another runner's lock (a join would be a subquery that
+                # it does not re-check), so exactly one runner claims each reminder.
+                claimed = Registration.objects.filter(
+                    pk=registration_id,
+                    status=Registration.Status.CONFIRMED,
+                    reminder_sent_at__isnull=True,
+                ).update(reminder_sent_at=now)
                 if not claimed:
                     continue  # another runner has it
                 registration = Registration.objects.select_related("venue__page").get(

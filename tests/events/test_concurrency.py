@@ -6,8 +6,9 @@ own database connection, released together by a barrier; on the file SQLite test
 from __future__ import annotations
 
 import threading
+import time
 
-from django.db import connection
+from django.db import OperationalError, connection
 
 import pytest
 
@@ -24,6 +25,20 @@ VISITORS = 100
 PLACES = 50
 
 
+def connect(attempts: int = 100):
+    """Open this thread's connection. A PostgreSQL server with max_connections=100 (shared
+    with other test runs) may refuse one of a hundred simultaneous logins: that is the
+    server's limit, not what is tested, so the login (never the registration) is retried."""
+    for attempt in range(attempts):
+        try:
+            connection.ensure_connection()
+            return
+        except OperationalError as exc:
+            if "too many clients" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+
+
 def run_together(count: int, action):
     barrier = threading.Barrier(count)
     results, errors = [], []
@@ -32,6 +47,7 @@ def run_together(count: int, action):
     def worker(n):
         try:
             barrier.wait(timeout=60)
+            connect()
             result = action(n)
             with lock:
                 results.append(result)
@@ -41,6 +57,8 @@ def run_together(count: int, action):
         finally:
             connection.close()
 
+    # The test's own connection is not needed meanwhile: leave the server's slots to the threads.
+    connection.close()
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
     for thread in threads:
         thread.start()
