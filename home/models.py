@@ -61,8 +61,7 @@ class HomePage(Page):
         }
         context["latest_notices"] = self.latest_notices()
         context["policy_highlights"] = self.policy_highlights()
-        # Slots that later features fill; empty lists render nothing.
-        context.setdefault("upcoming_events", [])
+        context["upcoming_events"] = self.upcoming_events()
         context.setdefault("headline_figures", [])
         return context
 
@@ -83,6 +82,22 @@ class HomePage(Page):
 
         return list(
             PolicyExplainerPage.objects.live().public().descendant_of(self).newest_first()[:limit]
+        )
+
+    def upcoming_events(self, limit: int = 3):
+        """The next open days that have not ended, in this home page's language."""
+        from django.db.models import Q
+        from django.utils import timezone
+
+        from events.models import LOCAL_TIME, EventPage
+
+        today = timezone.localdate(timezone=LOCAL_TIME)
+        return list(
+            EventPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .filter(Q(end_date__gte=today) | Q(end_date__isnull=True, start_date__gte=today))
+            .order_by("start_date", "pk")[:limit]
         )
 
 

@@ -29,6 +29,7 @@ if settings.DEBUG:
 
 # Chinese is served without a prefix, English under /en/; Wagtail's page tree comes last.
 urlpatterns += i18n_patterns(
+    path("", include("events.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -184,6 +184,8 @@ PERIODIC_JOBS = [
     ("tip_reports.tasks.escalate_overdue", 60),
     ("tip_reports.tasks.purge_personal_data_job", 3600),
     ("portal.tasks.prune_login_records", 3600),
+    ("events.tasks.send_due_emails", 300),
+    ("events.tasks.purge_registrations", 3600),
 ]
 
 # Tip notifications: how long a worker may take to send one before another worker may take
@@ -326,6 +328,7 @@ RATE_LIMITS = {
     "tip_submit": (10, 10 * 60),
     "tip_status": (10, 10 * 60),
     "notice_lead": (10, 10 * 60),
+    "event_registration": (10, 10 * 60),
 }
 SILENCED_SYSTEM_CHECKS = ["django_recaptcha.recaptcha_test_key_error"]
 

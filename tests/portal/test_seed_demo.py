@@ -10,6 +10,7 @@ from wagtail.models import Page, WorkflowPage
 
 import pytest
 
+from events.models import EventImage, EventPage, Registration, Venue
 from home.models import HomePage
 from notices.models import FamilySearchNoticePage
 from policies.models import (
@@ -48,6 +49,10 @@ def counts():
         "explainer_topics": PolicyTopic.objects.count(),
         "audiences": Audience.objects.count(),
         "documents": Document.objects.count(),
+        "events": EventPage.objects.count(),
+        "venues": Venue.objects.count(),
+        "event_images": EventImage.objects.count(),
+        "registrations": Registration.objects.count(),
     }
 
 
@@ -76,6 +81,8 @@ def test_seed_demo_builds_the_design_tree(demo_site):
     assert c["notices"] == 30
     assert c["explainers"] == 10  # five in each language
     assert c["audiences"] == 6
+    assert c["events"] == 4  # two campaigns, in Chinese and English
+    assert c["venues"] == 2 * (14 + 76 + 4)
     assert SiteSettings.for_site(demo_site).privacy_page.slug == "privacy"
 
 
