@@ -9,6 +9,7 @@ backend's (portal.search.backend); pages and stations are merged by its scores.
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -90,15 +91,17 @@ class Hit:
 
     @property
     def snippet_html(self):
+        if isinstance(self.obj, Station):
+            return highlight(self.obj.address, self.query)
         return snippet(document_text(self.obj), self.query)
 
     @property
     def key(self) -> str:
-        """Stable identity for tests and the relevance set: a page's URL path, a station's
-        ``station:<code>``."""
+        """Stable identity for tests and the relevance set: a page's URL path (/notices/…/,
+        /en/about/), a station's ``station:<code>``."""
         if isinstance(self.obj, Station):
             return f"station:{self.obj.code}"
-        return self.obj.url_path
+        return urlsplit(self.url).path
 
 
 @dataclass
@@ -168,7 +171,9 @@ def _station_base_url(request, locale) -> str | None:
     return url.rstrip("/") + "/" if url else None
 
 
-def search_site(request, raw_query: str, type_key: str = "", page_number=1) -> SearchOutcome:
+def search_site(
+    request, raw_query: str, type_key: str = "", page_number=1, per_page: int = PER_PAGE
+) -> SearchOutcome:
     """The results of ``raw_query`` for /search/; the relevance tests use it too."""
     query, truncated = clean_query(raw_query)
     types = {t.key: t for t in available_types()}
@@ -197,15 +202,17 @@ def search_site(request, raw_query: str, type_key: str = "", page_number=1) -> S
         outcome.total = sum(outcome.counts.values())
     else:
         outcome.total = outcome.counts.get(selected.key, 0)
-    outcome.num_pages = min(MAX_PAGES, math.ceil(outcome.total / PER_PAGE))
+    outcome.num_pages = min(MAX_PAGES, math.ceil(outcome.total / per_page))
     if outcome.num_pages == 0:
         return outcome
     outcome.page_number = clamp_page(page_number, outcome.num_pages)
-    stop = outcome.page_number * PER_PAGE
-    start = stop - PER_PAGE
+    stop = outcome.page_number * per_page
+    start = stop - per_page
 
     ranked = []
-    if page_results is not None and outcome.counts:
+    if page_results is not None and any(
+        count for key, count in outcome.counts.items() if key != STATION_TYPE.key
+    ):
         ranked += [(page._score, 0, page.pk, "page") for page in page_results[:stop]]
     if station_results is not None and outcome.counts.get(STATION_TYPE.key):
         ranked += [(s._score, 1, s.pk, "station") for s in station_results[:stop]]

@@ -245,6 +245,7 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         index.SearchField("found_place"),
         index.SearchField("dialect_note"),
         index.SearchField("ethnicity"),
+        index.SearchField("search_kind"),
         index.SearchField("search_dialect"),
         index.SearchField("search_found_area"),
         index.SearchField("search_station"),
@@ -271,6 +272,10 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         """Only notices still seeking a family are in the search index: a reunited or
         withdrawn notice cannot be found by any search, not even by its number."""
         return super().get_indexed_objects().filter(status=cls.Status.SEEKING)
+
+    def search_kind(self) -> str:
+        """"寻亲公告 family-search notice": people type it together with a place."""
+        return _in_both_languages(lambda: self._meta.verbose_name)
 
     def search_dialect(self) -> str:
         """The dialect in Chinese and English, so either word finds the notice."""

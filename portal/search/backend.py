@@ -30,7 +30,7 @@ from django.db import NotSupportedError, connection, connections, router
 from django.db.models import BooleanField, Case, CharField, Count, F, FloatField, IntegerField, Manager, Value
 from django.db.models import When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Length
 from django.utils.encoding import force_str
 
 from modelsearch.backends.base import (
@@ -263,6 +263,9 @@ class SegmentedQueryCompiler(BaseSearchQueryCompiler):
         """matching_entries() annotated with _tier (1 for a title match) and _relevance."""
         raise NotImplementedError
 
+    def title_length(self):
+        raise NotImplementedError
+
     def matching_object_ids(self):
         return self.matching_entries().values(self.object_id_path)
 
@@ -299,7 +302,8 @@ class SegmentedSearchResults(BaseSearchResults):
         ranked = list(
             compiler.ranked_entries()
             .annotate(_score=F("_tier") * Value(TITLE_TIER) + F("_relevance"))
-            .order_by("-_score", compiler.object_id_path)
+            # Equal scores: the shorter title (the more specific document) first.
+            .order_by("-_score", compiler.title_length(), compiler.object_id_path)
             .values_list(compiler.object_id_path, "_score")[self.start : self.stop]
         )
         if not ranked:
@@ -432,6 +436,9 @@ def _sqlite_backend_class():
     class SQLiteSegmentedQueryCompiler(SegmentedQueryCompiler):
         object_id_path = "index_entry__object_id"
 
+        def title_length(self):
+            return Length("index_entry__title").asc()
+
         def _column(self):
             if self.autocomplete:
                 return "autocomplete"
@@ -533,6 +540,9 @@ def _postgres_backend_class():
 
     class PostgresSegmentedQueryCompiler(SegmentedQueryCompiler):
         object_id_path = "object_id"
+
+        def title_length(self):
+            return Length("title_text").asc()
 
         def _tsquery(self):
             return SearchQuery(to_tsquery(self.tree), search_type="raw", config=PG_CONFIG)
