@@ -38,3 +38,30 @@ def make_page(home_page):
 @pytest.fixture
 def measured_pages(make_page):
     return {slug: make_page(title, slug) for slug, title in MEASURED_TITLES.items()}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Images and renditions go to a temporary directory."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def demo_stations(db):
+    from stations.demo import seed_stations
+
+    seed_stations()
+
+
+@pytest.fixture
+def notice_index(home_page, demo_stations):
+    from notices.models import NoticeIndexPage
+
+    return publish_child(home_page, NoticeIndexPage(title="寻亲公告", slug="notices"))
+
+
+@pytest.fixture
+def station_directory(home_page):
+    from stations.models import StationDirectoryPage
+
+    return publish_child(home_page, StationDirectoryPage(title="救助管理站", slug="stations"))
