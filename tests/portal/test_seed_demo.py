@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from wagtail.images.models import Image
 from wagtail.models import Page, WorkflowPage
+from wagtail.search.models import IndexEntry
 
 import pytest
 
@@ -34,6 +35,7 @@ def counts():
         "notices": FamilySearchNoticePage.objects.count(),
         "images": Image.objects.count(),
         "workflow_pages": WorkflowPage.objects.count(),
+        "search_index_entries": IndexEntry.objects.count(),
     }
 
 
