@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from notices.closing import public_notices
 from notices.models import FamilySearchNoticePage
 from portal.search.snippets import document_text, highlight, snippet
 from portal.search.text import clean_query
@@ -127,8 +126,9 @@ class SearchOutcome:
 def public_pages(locale):
     """Live pages anyone may see in ``locale``, without closed notices (which are not in the
     index at all: this is a second lock)."""
+    # The notices public_notices() leaves out, among live pages: those not seeking a family.
     closed_notices = FamilySearchNoticePage.objects.exclude(
-        pk__in=public_notices(FamilySearchNoticePage.objects.all()).values("pk")
+        status=FamilySearchNoticePage.Status.SEEKING
     ).values("pk")
     return (
         Page.objects.live()

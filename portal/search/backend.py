@@ -27,7 +27,19 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db import NotSupportedError, connection, connections, router
-from django.db.models import BooleanField, Case, CharField, Count, F, FloatField, IntegerField, Manager, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Manager,
+    OuterRef,
+    Value,
+)
 from django.db.models import When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Length
@@ -241,23 +253,32 @@ class SegmentedQueryCompiler(BaseSearchQueryCompiler):
         finally:
             self.fields = fields
 
-    def target_ids(self):
-        """The primary keys of the searched queryset, as text (the index's object_id)."""
-        return (
-            self.queryset.order_by()
-            .annotate(_search_object_id=Cast("pk", output_field=CharField()))
-            .values("_search_object_id")
-        )
-
     def content_types(self):
         return get_descendants_content_types_pks(self.queryset.model)
 
-    # Implemented per vendor: the index rows of the searched objects that match the query,
-    # with "object_id" reachable as ``self.object_id_path``.
+    def _as_pk(self, object_id_path):
+        """The index's text object_id cast to the searched model's primary key type."""
+        field = self.queryset.model._meta.pk
+        while field.is_relation:  # a page type's pk is its link to wagtailcore.Page
+            field = field.target_field
+        return Cast(object_id_path, output_field=field.__class__())
+
+    # Implemented per vendor: index rows matching the query for the searched model's content
+    # types, with "object_id" reachable as ``self.object_id_path``.
     object_id_path = "object_id"
 
-    def matching_entries(self):
+    def raw_matches(self):
         raise NotImplementedError
+
+    def matching_entries(self):
+        """raw_matches() of objects in the searched queryset. The queryset is checked row by
+        row on its primary key (EXISTS), which stays fast however large it is."""
+        in_queryset = self.queryset.order_by().filter(pk=OuterRef("_search_pk")).values("pk")
+        return (
+            self.raw_matches()
+            .alias(_search_pk=self._as_pk(self.object_id_path))
+            .filter(Exists(in_queryset))
+        )
 
     def ranked_entries(self):
         """matching_entries() annotated with _tier (1 for a title match) and _relevance."""
@@ -266,14 +287,11 @@ class SegmentedQueryCompiler(BaseSearchQueryCompiler):
     def title_length(self):
         raise NotImplementedError
 
-    def matching_object_ids(self):
-        return self.matching_entries().values(self.object_id_path)
-
     def filtered_queryset(self):
         """The searched queryset restricted to (or, when negated, without) the matches."""
-        queryset = self.queryset.alias(_search_object_id=Cast("pk", output_field=CharField()))
-        lookup = {"_search_object_id__in": self.matching_object_ids()}
-        return queryset.exclude(**lookup) if self.negated else queryset.filter(**lookup)
+        pks = self.raw_matches().annotate(_search_pk=self._as_pk(self.object_id_path))
+        lookup = {"pk__in": pks.values("_search_pk")}
+        return self.queryset.exclude(**lookup) if self.negated else self.queryset.filter(**lookup)
 
 
 class SegmentedSearchResults(BaseSearchResults):
@@ -444,18 +462,14 @@ def _sqlite_backend_class():
                 return "autocomplete"
             return "title" if self.title_only else "body"
 
-        def matching_entries(self):
+        def raw_matches(self):
             match = RawSQL(
                 f"{fts_table} MATCH %s",
                 [f"{{{self._column()}}} : {to_fts5(self.tree)}"],
                 output_field=BooleanField(),
             )
-            return (
-                fts_entry.objects.filter(match)
-                .filter(
-                    index_entry__content_type_id__in=self.content_types(),
-                    index_entry__object_id__in=self.target_ids(),
-                )
+            return fts_entry.objects.filter(match).filter(
+                index_entry__content_type_id__in=self.content_types()
             )
 
         def ranked_entries(self):
@@ -552,10 +566,9 @@ def _postgres_backend_class():
                 return "autocomplete"
             return "title" if self.title_only else "body"
 
-        def matching_entries(self):
+        def raw_matches(self):
             return index_entry.objects.filter(
                 content_type_id__in=self.content_types(),
-                object_id__in=self.target_ids(),
                 **{self._column(): self._tsquery()},
             )
 
