@@ -315,7 +315,7 @@ def main() -> int:
     )
     try:
         vendor = connection.vendor
-        version = connection.cursor().connection.server_version if vendor == "postgresql" else ""
+        version = connection.pg_version if vendor == "postgresql" else ""
         if vendor == "sqlite":
             import sqlite3
 

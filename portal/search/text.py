@@ -8,7 +8,8 @@ parser can find words inside it. So, before anything reaches the database:
 * every run of CJK characters is written as its overlapping character **bigrams** followed by
   its last character (南宁市 → ``南宁 宁市 市``), so any part of two or more characters of a
   name or place is a phrase of adjacent tokens, and every single character starts a token;
-* every other run of letters or digits is one token (``rescue``, ``450100``, ``2026``).
+* every other run of letters or digits is one token (``450100``, ``2026``); English words are
+  stemmed with the Snowball English stemmer (``stations`` → ``station``).
 
 The database only ever sees tokens of letters, digits or CJK characters separated by spaces,
 which both SQLite's ``unicode61`` tokenizer and PostgreSQL's ``simple`` configuration keep
@@ -60,6 +61,22 @@ def _t2s():
 
 
 @lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """English words are stemmed (stations → station, notices → notic) the same way when
+    indexed and when searched; other tokens are left alone."""
+    if len(word) > 3 and word.isascii() and word.isalpha():
+        return _stemmer().stemWord(word)
+    return word
+
+
+@lru_cache(maxsize=1)
 def _jieba():
     import rjieba
 
@@ -70,6 +87,7 @@ def load() -> None:
     """Load the converter and the dictionary now (once per process) rather than on the first
     search; ``PortalConfig.ready`` calls it."""
     _t2s()
+    _stemmer()
     _jieba().cut("救助管理站")
 
 
@@ -114,7 +132,7 @@ def index_tokens(text: str) -> list[str]:
         if match.group("cjk"):
             tokens.extend(_cjk_tokens(match.group("cjk")))
         else:
-            tokens.append(match.group()[:MAX_WORD_LENGTH])
+            tokens.append(stem(match.group()[:MAX_WORD_LENGTH]))
         if len(tokens) >= MAX_COLUMN_TOKENS:
             return tokens[:MAX_COLUMN_TOKENS]
     return tokens
@@ -202,7 +220,7 @@ def query_phrases(text: str, *, split: bool = True) -> list[Phrase]:
             if previous_end is None or not words:
                 flush_words()
                 start = match.start()
-            words.append(match.group()[:MAX_WORD_LENGTH])
+            words.append(stem(match.group()[:MAX_WORD_LENGTH]))
             end = previous_end = match.end()
         flush_words()
     unique: list[Phrase] = []

@@ -27,9 +27,15 @@ def test_cjk_runs_become_bigrams_and_their_last_character():
 
 def test_words_digits_and_punctuation():
     assert index_tokens("寻亲公告：男，约60岁，Rescue-Station") == [
-        "寻亲", "亲公", "公告", "告", "男", "约", "60", "岁", "rescue", "station",
+        "寻亲", "亲公", "公告", "告", "男", "约", "60", "岁", "rescu", "station",
     ]  # fmt: skip
     assert index_tokens("450100-2026-0001") == ["450100", "2026", "0001"]
+
+
+def test_english_words_are_stemmed_alike_when_indexed_and_searched():
+    assert index_tokens("Rescue stations") == index_tokens("rescued station")
+    assert [p.tokens for p in query_phrases("Stations")] == [("station",)]
+    assert index_tokens("a1b2 T恤 450100") == ["a1b2", "t", "恤", "450100"]
 
 
 def test_folding_width_case_accents_and_traditional_characters():
