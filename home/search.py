@@ -9,8 +9,8 @@ backend's (portal.search.backend); pages and stations are merged by its scores.
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -236,7 +236,9 @@ def search_site(
             hit = Hit(type_of_model(type(obj)), obj, url, obj.title, score, query)
         elif kind == "station" and pk in stations:
             obj = stations[pk]
-            hit = Hit(STATION_TYPE, obj, f"{station_url}{obj.code}/", obj.display_name, score, query)
+            hit = Hit(
+                STATION_TYPE, obj, f"{station_url}{obj.code}/", obj.display_name, score, query
+            )
         else:
             continue
         outcome.hits.append(hit)

@@ -60,9 +60,7 @@ def search(request):
         ],
         "previous_link": page_link(outcome.page_number - 1) if outcome.page_number > 1 else "",
         "next_link": (
-            page_link(outcome.page_number + 1)
-            if outcome.page_number < outcome.num_pages
-            else ""
+            page_link(outcome.page_number + 1) if outcome.page_number < outcome.num_pages else ""
         ),
         "notices_url": _section_url(NoticeIndexPage, request, locale),
         "stations_url": _section_url(StationDirectoryPage, request, locale),

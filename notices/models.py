@@ -274,7 +274,7 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         return super().get_indexed_objects().filter(status=cls.Status.SEEKING)
 
     def search_kind(self) -> str:
-        """"寻亲公告 family-search notice": people type it together with a place."""
+        """ "寻亲公告 family-search notice": people type it together with a place."""
         return _in_both_languages(lambda: self._meta.verbose_name)
 
     def search_dialect(self) -> str:
@@ -289,7 +289,7 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         return " ".join(a.name for a in reversed(area.ancestors_and_self()[:2]))
 
     def search_station(self) -> str:
-        return f"{self.station.name} {self.station.name_en}"
+        return self.station.name
 
     def clean(self):
         super().clean()

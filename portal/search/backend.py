@@ -39,14 +39,13 @@ from django.db.models import (
     Manager,
     OuterRef,
     Value,
+    When,
 )
-from django.db.models import When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Length
 from django.utils.encoding import force_str
 
 from modelsearch.backends.base import (
-    BaseIndex,
     BaseSearchBackend,
     BaseSearchQueryCompiler,
     BaseSearchResults,
@@ -166,7 +165,7 @@ def build_tree(query, *, autocomplete=False):
             last = phrases[-1]
             phrases[-1] = Phrase(last.tokens, prefix=True, text=last.text)
         op = "or" if getattr(query, "operator", "and") == "or" else "and"
-        return _node(op, phrases)
+        return _node(op, [_with_alternative(phrase) for phrase in phrases])
     if isinstance(query, PhraseQuery):
         return _node("and", query_phrases(query.query_string, split=False))
     if isinstance(query, Boost):
@@ -184,6 +183,12 @@ def build_tree(query, *, autocomplete=False):
                 return MatchAll()
         return _node("and" if isinstance(query, And) else "or", children)
     raise NotImplementedError(f"{type(query).__name__} is not supported by the search backend.")
+
+
+def _with_alternative(phrase: Phrase):
+    if not phrase.alternative:
+        return phrase
+    return Node("or", (phrase, Node("and", phrase.alternative)))
 
 
 def _node(op, children):
@@ -462,8 +467,10 @@ def _sqlite_backend_class():
                 return "autocomplete"
             return "title" if self.title_only else "body"
 
+        # The SQL below holds only the FTS table's quoted name and constants; the query
+        # itself is always a parameter.
         def raw_matches(self):
-            match = RawSQL(
+            match = RawSQL(  # noqa: S611
                 f"{fts_table} MATCH %s",
                 [f"{{{self._column()}}} : {to_fts5(self.tree)}"],
                 output_field=BooleanField(),
@@ -474,13 +481,12 @@ def _sqlite_backend_class():
 
         def ranked_entries(self):
             # FTS5 columns: autocomplete, body, title; bm25() is lower for better matches.
-            if self.autocomplete:
-                weights = "1.0, 0.0, 0.0"
-            else:
-                weights = f"0.0, 1.0, {TITLE_WEIGHT}"
-            relevance = RawSQL(f"-bm25({fts_table}, {weights})", [], output_field=FloatField())
-            title_hit = RawSQL(
-                f"CASE WHEN {fts_table}.rowid IN (SELECT t.rowid FROM {fts_table} AS t "
+            weights = "1.0, 0.0, 0.0" if self.autocomplete else f"0.0, 1.0, {TITLE_WEIGHT}"
+            relevance = RawSQL(  # noqa: S611
+                f"-bm25({fts_table}, {weights})", [], output_field=FloatField()
+            )
+            title_hit = RawSQL(  # noqa: S611
+                f"CASE WHEN {fts_table}.rowid IN (SELECT t.rowid FROM {fts_table} AS t "  # noqa: S608
                 "WHERE t.title MATCH %s) THEN 1 ELSE 0 END",
                 [to_fts5(self.tree)],
                 output_field=IntegerField(),
@@ -602,7 +608,7 @@ def _postgres_backend_class():
 _BACKEND_CLASSES: dict[str, type] = {}
 
 
-def SearchBackend(params):  # noqa: N802 (Wagtail looks up this name in the module)
+def SearchBackend(params):  # Wagtail looks up this name in the module
     """The backend for the vendor of the database that holds Wagtail's index table."""
     from django.apps import apps
 

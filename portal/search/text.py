@@ -44,8 +44,7 @@ MAX_COLUMN_TOKENS = 16_000
 # Scripts written without spaces: CJK ideographs (with extensions and compatibility forms),
 # 〇, kana and hangul.
 _CJK = (
-    "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\U00020000-\U0003134f"
+    "\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
 _RUN = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>(?:(?![{_CJK}])[^\W_])+)")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
@@ -155,6 +154,9 @@ class Phrase:
     prefix: bool = False
     # The folded text this phrase came from, for highlighting.
     text: str = ""
+    # Phrases that, all together, also satisfy this one: the shorter dictionary words of a
+    # longer word, so that 救助站 also finds 救助管理站 (救助 + 站).
+    alternative: tuple[Phrase, ...] = ()
 
 
 def clean_query(raw: str) -> tuple[str, bool]:
@@ -189,8 +191,41 @@ def _cjk_phrases(run: str, split: bool) -> list[Phrase]:
         if len(piece) == 1:
             phrases.append(Phrase((piece,), prefix=True, text=piece))
         else:
-            phrases.append(Phrase(tuple(_cjk_tokens(piece)[:-1]), text=piece))
+            alternative = _alternative(piece) if split else ()
+            phrases.append(
+                Phrase(tuple(_cjk_tokens(piece)[:-1]), text=piece, alternative=alternative)
+            )
     return phrases
+
+
+def _alternative(word: str) -> tuple[Phrase, ...]:
+    """For a word of three characters or more, its shorter dictionary words (jieba's search
+    mode) and the characters between them, left to right: 救助站 → 救助 + 站."""
+    if len(word) < 3:
+        return ()
+    shorter = sorted(
+        {w for w in _jieba().cut_for_search(word, True) if 2 <= len(w) < len(word)},
+        key=len,
+        reverse=True,
+    )
+    if not shorter:
+        return ()
+    pieces, position = [], 0
+    while position < len(word):
+        found = next((w for w in shorter if word.startswith(w, position)), word[position])
+        if len(found) == 1 and pieces and len(pieces[-1]) == 1:
+            pieces[-1] += found
+        else:
+            pieces.append(found)
+        position += len(found)
+    if len(pieces) < 2:
+        return ()
+    return tuple(
+        Phrase((p,), prefix=True, text=p)
+        if len(p) == 1
+        else Phrase(tuple(_cjk_tokens(p)[:-1]), text=p)
+        for p in pieces
+    )
 
 
 def query_phrases(text: str, *, split: bool = True) -> list[Phrase]:
@@ -201,28 +236,23 @@ def query_phrases(text: str, *, split: bool = True) -> list[Phrase]:
     """
     phrases: list[Phrase] = []
     for chunk in fold(text[: MAX_QUERY_LENGTH * 2]).split():
+        # Letters and digits separated only by punctuation form one phrase (450100-2026-0001);
+        # a CJK run ends such a phrase.
         words: list[str] = []
-        start = end = None
-
-        def flush_words():
-            if words:
-                phrases.append(Phrase(tuple(words), text=chunk[start:end]))
-                words.clear()
-
-        previous_end = None
+        start = end = 0
         for match in _RUN.finditer(chunk):
             if match.group("cjk"):
-                flush_words()
+                if words:
+                    phrases.append(Phrase(tuple(words), text=chunk[start:end]))
+                    words = []
                 phrases.extend(_cjk_phrases(match.group("cjk"), split))
-                previous_end = None
                 continue
-            # Letters and digits separated only by punctuation form one phrase (450100-2026-0001).
-            if previous_end is None or not words:
-                flush_words()
+            if not words:
                 start = match.start()
             words.append(stem(match.group()[:MAX_WORD_LENGTH]))
-            end = previous_end = match.end()
-        flush_words()
+            end = match.end()
+        if words:
+            phrases.append(Phrase(tuple(words), text=chunk[start:end]))
     unique: list[Phrase] = []
     for phrase in phrases:
         if phrase not in unique:
@@ -232,5 +262,8 @@ def query_phrases(text: str, *, split: bool = True) -> list[Phrase]:
 
 def highlight_terms(text: str) -> list[str]:
     """The folded strings to mark in a snippet for the query ``text``, longest first."""
-    terms = {phrase.text for phrase in query_phrases(text) if phrase.text}
-    return sorted(terms, key=len, reverse=True)
+    terms = set()
+    for phrase in query_phrases(text):
+        terms.add(phrase.text)
+        terms.update(part.text for part in phrase.alternative)
+    return sorted(filter(None, terms), key=len, reverse=True)

@@ -53,6 +53,12 @@ def test_every_part_of_a_name_matches(make_page):
         assert slugs(search(query, StandardPage.objects.live())) == ["name"], query
 
 
+def test_the_colloquial_short_name_finds_the_full_one(make_page):
+    make_page("南宁市救助管理站", "station")
+    make_page("南宁救助站工作动态", "short")
+    assert slugs(search("南宁救助站", StandardPage.objects.live())) == ["short", "station"]
+
+
 def test_english_words_and_mixed_text(make_page):
     make_page("Nanning Rescue Station open day", "english")
     make_page("6·19 大爱寻亲活动", "campaign")

@@ -52,7 +52,8 @@ def test_control_characters_are_not_tokens():
 
 def test_a_query_of_two_or_more_characters_is_a_phrase_of_bigrams():
     assert query_phrases("南宁") == [Phrase(("南宁",), text="南宁")]
-    assert query_phrases("南宁市") == [Phrase(("南宁", "宁市"), text="南宁市")]
+    (phrase,) = query_phrases("南宁市")
+    assert phrase.tokens == ("南宁", "宁市") and not phrase.prefix
 
 
 def test_a_single_character_is_a_prefix():
@@ -62,6 +63,13 @@ def test_a_single_character_is_a_prefix():
 def test_unspaced_words_are_cut_with_the_dictionary():
     assert [p.text for p in query_phrases("南宁流浪乞讨")] == ["南宁", "流浪", "乞讨"]
     assert [p.text for p in query_phrases("桂林男")] == ["桂林", "男"]
+
+
+def test_a_long_word_may_also_match_as_its_shorter_words():
+    (phrase,) = query_phrases("救助站")
+    assert phrase.tokens == ("救助", "助站")
+    assert [part.text for part in phrase.alternative] == ["救助", "站"]
+    assert phrase.alternative[1].prefix
 
 
 def test_a_quoted_phrase_is_kept_whole():

@@ -122,7 +122,9 @@ def test_a_long_query_is_cut_politely(client, measured_pages):
 
 
 def test_editor_text_and_queries_stay_escaped(client, make_page):
-    make_page("<b>南宁</b> & <i>桂林</i>", "tags", introduction="<script>alert('x')</script> 南宁救助")
+    make_page(
+        "<b>南宁</b> & <i>桂林</i>", "tags", introduction="<script>alert('x')</script> 南宁救助"
+    )
     html = client.get("/search/", {"q": "南宁 <script>"}).content.decode()
     assert "<script>alert" not in html and "<b>南宁" not in html
     html = client.get("/search/", {"q": "南宁"}).content.decode()
