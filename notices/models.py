@@ -252,6 +252,8 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         index.FilterField("status"),
         index.FilterField("sex"),
     ]
+    # The site search shows the number on its own line, not in the snippet.
+    search_snippet_exclude = ("notice_number",)
 
     parent_page_types = ["notices.NoticeIndexPage"]
     subpage_types: list[str] = []

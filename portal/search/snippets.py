@@ -25,12 +25,17 @@ SNIPPET_SOURCE_LENGTH = 6000
 
 
 def document_text(obj) -> str:
-    """The indexed text of ``obj`` other than its title, in ``search_fields`` order."""
+    """The indexed text of ``obj`` other than its title (and its ``search_snippet_exclude``
+    fields), in ``search_fields`` order."""
     model = type(obj)
-    title_fields = getattr(model, "search_title_fields", DEFAULT_TITLE_FIELDS)
+    skipped = {
+        *getattr(model, "search_title_fields", DEFAULT_TITLE_FIELDS),
+        # Fields a result shows elsewhere (a notice's number has its own line).
+        *getattr(model, "search_snippet_exclude", ()),
+    }
     parts = []
     for field in obj.get_search_fields():
-        if not isinstance(field, SearchField) or field.field_name in title_fields:
+        if not isinstance(field, SearchField) or field.field_name in skipped:
             continue
         try:
             model_field = model._meta.get_field(field.field_name)
