@@ -209,24 +209,22 @@ def search_site(
     stop = outcome.page_number * per_page
     start = stop - per_page
 
+    # The best `stop` of each kind, merged by score (pages first on a tie), then this page's
+    # slice; only the pages shown are loaded as their specific type.
     ranked = []
     if page_results is not None and any(
         count for key, count in outcome.counts.items() if key != STATION_TYPE.key
     ):
         ranked += [(page._score, 0, page.pk, "page") for page in page_results[:stop]]
+    stations = {}
     if station_results is not None and outcome.counts.get(STATION_TYPE.key):
-        ranked += [(s._score, 1, s.pk, "station") for s in station_results[:stop]]
+        stations = {station.pk: station for station in station_results[:stop]}
+        ranked += [(s._score, 1, s.pk, "station") for s in stations.values()]
     ranked.sort(key=lambda row: (-(row[0] or 0), row[1], row[2]))
     ranked = ranked[start:stop]
 
     page_ids = [pk for _score, _kind, pk, kind in ranked if kind == "page"]
-    station_ids = [pk for _score, _kind, pk, kind in ranked if kind == "station"]
     pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
-    stations = (
-        {s.pk: s for s in Station.objects.filter(pk__in=station_ids).select_related("area")}
-        if station_ids
-        else {}
-    )
     for score, _order, pk, kind in ranked:
         if kind == "page" and pk in pages:
             obj = pages[pk]

@@ -158,3 +158,21 @@ def test_only_get_and_head(client, home_page):
 def test_no_input_gives_a_server_error(client, measured_pages, query, page, kind):
     response = client.get("/search/", {"q": query, "page": page, "type": kind})
     assert response.status_code == 200
+
+
+def test_only_live_public_pages_of_the_language_are_results(client, make_page, english_home):
+    from wagtail.models import PageViewRestriction
+
+    from home.models import StandardPage
+    from tests.factories import publish_child
+
+    shown = make_page("南宁开放日", "shown")
+    private = make_page("南宁内部通知", "private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret-123"
+    )
+    draft = make_page("南宁草稿", "draft")
+    draft.unpublish()
+    publish_child(english_home, StandardPage(title="Nanning 南宁", slug="english"))
+    assert result_urls(client.get("/search/", {"q": "南宁"})) == [shown.url]
+    assert result_urls(client.get("/en/search/", {"q": "南宁"})) == ["/en/english/"]
