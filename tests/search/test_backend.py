@@ -197,3 +197,25 @@ def test_the_admin_page_search_reads_chinese(client, measured_pages, django_user
     response = client.get("/admin/pages/search/", {"q": "开放日"})
     assert response.status_code == 200
     assert "南宁市救助管理站开放日活动" in response.content.decode()
+
+
+def test_autocomplete_and_title_only_searches(make_page):
+    make_page("南宁市救助管理站", "station", introduction="桂林")
+    make_page("Rescue hotline", "hotline")
+    backend = get_search_backend()
+    live = StandardPage.objects.live()
+    assert slugs(backend.autocomplete("南宁", live)) == ["station"]
+    assert slugs(backend.autocomplete("resc", live)) == ["hotline"]
+    assert slugs(search("桂林", live, fields=["title"])) == []
+    assert slugs(search("桂林", live)) == ["station"]
+
+
+def test_the_admin_image_search_reads_chinese(db):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="南宁市开放日合影", file=get_test_image_file())
+    image.tags.add("救助站")
+    image.save()  # as the admin form does after saving the tags
+    assert [i.pk for i in get_search_backend().search("开放日", Image)] == [image.pk]
+    assert [i.pk for i in get_search_backend().search("救助站", Image)] == [image.pk]
