@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -23,6 +23,14 @@ from portal.pages import SectionIndexPage
 
 # Never rendered publicly; tests render every public view and look for these values.
 PRIVATE_FIELDS = ("escorting_unit", "health_notes")
+
+
+def _in_both_languages(label) -> str:
+    values = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            values.append(str(label()))
+    return " ".join(dict.fromkeys(values))
 
 
 class NoticeIndexPage(RoutablePageMixin, SectionIndexPage):
@@ -226,17 +234,26 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         ),
     ]
 
+    # Public facts only: PRIVATE_FIELDS are never indexed (their values could be found).
     search_fields = [
         *Page.search_fields,
+        index.SearchField("notice_number"),
         index.SearchField("name"),
         index.SearchField("features"),
         index.SearchField("clothing"),
         index.SearchField("memories"),
         index.SearchField("found_place"),
         index.SearchField("dialect_note"),
+        index.SearchField("ethnicity"),
+        index.SearchField("search_kind"),
+        index.SearchField("search_dialect"),
+        index.SearchField("search_found_area"),
+        index.SearchField("search_station"),
         index.FilterField("status"),
         index.FilterField("sex"),
     ]
+    # The site search shows the number on its own line, not in the snippet.
+    search_snippet_exclude = ("notice_number",)
 
     parent_page_types = ["notices.NoticeIndexPage"]
     subpage_types: list[str] = []
@@ -251,6 +268,30 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.SEEKING
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Only notices still seeking a family are in the search index: a reunited or
+        withdrawn notice cannot be found by any search, not even by its number."""
+        return super().get_indexed_objects().filter(status=cls.Status.SEEKING)
+
+    def search_kind(self) -> str:
+        """ "寻亲公告 family-search notice": people type it together with a place."""
+        return _in_both_languages(lambda: self._meta.verbose_name)
+
+    def search_dialect(self) -> str:
+        """The dialect in Chinese and English, so either word finds the notice."""
+        if self.dialect == self.Dialect.UNKNOWN:
+            return ""
+        return _in_both_languages(self.get_dialect_display)
+
+    def search_found_area(self) -> str:
+        """Where the person was found, with the city: 南宁市 兴宁区."""
+        area = self.found_area
+        return " ".join(a.name for a in reversed(area.ancestors_and_self()[:2]))
+
+    def search_station(self) -> str:
+        return self.station.name
 
     def clean(self):
         super().clean()

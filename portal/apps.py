@@ -12,3 +12,9 @@ class PortalConfig(AppConfig):
 
         post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
         from . import image_privacy  # noqa: F401  (connects its pre_save receiver)
+        from .search import signals as search_signals
+        from .search import text as search_text
+
+        search_signals.connect()
+        # The segmentation dictionary and converter are loaded once per process, here.
+        search_text.load()

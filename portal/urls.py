@@ -27,9 +27,11 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Chinese is served without a prefix, English under /en/; Wagtail's page tree comes last.
+# Chinese is served without a prefix, English under /en/; site search (/search/, /en/search/)
+# before Wagtail's page tree, which comes last.
 urlpatterns += i18n_patterns(
     path("", include("events.urls")),
+    path("", include("home.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

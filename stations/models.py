@@ -177,10 +177,14 @@ class Station(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.SearchField("name_en"),
+        index.SearchField("code"),
         index.SearchField("address"),
+        index.SearchField("search_area"),
         index.AutocompleteField("name"),
         index.FilterField("is_active"),
     ]
+    # Ranked like a page title by the site search (portal.search.backend).
+    search_title_fields = ("name", "name_en")
 
     class Meta:
         ordering = ["code"]
@@ -206,6 +210,15 @@ class Station(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """Only active stations can be found by search; deactivating one removes it."""
+        return super().get_indexed_objects().active()
+
+    def search_area(self) -> str:
+        """The area the station is in, with its city for a county: 南宁市 兴宁区."""
+        return " ".join(a.name for a in reversed(self.area.ancestors_and_self()[:2]))
 
     @property
     def display_name(self) -> str:

@@ -299,7 +299,35 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # --- Wagtail ----------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "归途 Guitu"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Site search: the database backend with Chinese segmentation (portal/search/, on SQLite or
+# PostgreSQL), or OpenSearch/Elasticsearch with a Chinese analyzer when SEARCH_URL is set
+# (docs/search.md). `manage.py update_index` rebuilds the index.
+SEARCH_URL = os.environ.get("SEARCH_URL", "").strip()
+if SEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": os.environ.get("SEARCH_BACKEND", "wagtail.search.backends.opensearch2"),
+            "URLS": [SEARCH_URL],
+            "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "guitu_"),
+            "TIMEOUT": 5,
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "analyzer": {
+                            # e.g. ik_max_word / ik_smart (IK plugin) or smartcn (analysis-smartcn)
+                            "default": {"type": os.environ.get("SEARCH_ANALYZER", "ik_max_word")},
+                            "default_search": {
+                                "type": os.environ.get("SEARCH_QUERY_ANALYZER")
+                                or os.environ.get("SEARCH_ANALYZER", "ik_smart")
+                            },
+                        }
+                    }
+                }
+            },
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "portal.search.backend"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "txt", "csv"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

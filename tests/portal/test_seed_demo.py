@@ -7,6 +7,7 @@ from django.core.management import call_command
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, WorkflowPage
+from wagtail.search.models import IndexEntry
 
 import pytest
 
@@ -53,6 +54,7 @@ def counts():
         "venues": Venue.objects.count(),
         "event_images": EventImage.objects.count(),
         "registrations": Registration.objects.count(),
+        "search_index_entries": IndexEntry.objects.count(),
     }
 
 

@@ -1,0 +1,9 @@
+"""Views of the home app that are not Wagtail pages."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+]
