@@ -164,10 +164,7 @@ class EventPage(RoutablePageMixin, Page):
         index.SearchField("theme"),
         index.SearchField("summary"),
         index.SearchField("body"),
-        index.RelatedFields(
-            "venues",
-            [index.SearchField("name"), index.SearchField("address")],
-        ),
+        index.SearchField("search_places"),
         index.FilterField("start_date"),
         index.FilterField("status"),
     ]
@@ -178,6 +175,20 @@ class EventPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("open day")
         verbose_name_plural = _("open days")
+
+    def search_places(self) -> str:
+        """Where the campaign is held (venue names, stations, counties, cities, addresses), so
+        site search finds an open day by the place people live in."""
+        parts = []
+        venues = self.venues.select_related("station__area__parent", "area__parent").order_by(
+            "sort_order"
+        )
+        for venue in venues:
+            area = venue.place_area
+            parts += [venue.display_name, venue.display_address]
+            if area is not None:
+                parts += [area.name, area.parent.name if area.parent_id else ""]
+        return " ".join(dict.fromkeys(part for part in parts if part))
 
     def __str__(self) -> str:
         return self.title

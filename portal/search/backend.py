@@ -62,6 +62,8 @@ from .text import MAX_COLUMN_TOKENS, Phrase, index_tokens, query_phrases
 
 # A document whose title alone matches the whole query sorts before every other one.
 TITLE_TIER = 1_000_000.0
+# Up to this much more for a title match, the more of the title the query is.
+TITLE_SHORTNESS = 100_000.0
 # How much more a title occurrence counts than a body occurrence in the relevance.
 TITLE_WEIGHT = 5.0
 DEFAULT_TITLE_FIELDS = ("title",)
@@ -191,6 +193,25 @@ def _with_alternative(phrase: Phrase):
     return Node("or", (phrase, Node("and", phrase.alternative)))
 
 
+def without_alternatives(tree):
+    """The tree as typed: each phrase without the shorter dictionary words it may also match
+    as (救助站 but not 救助 + 站). A title matching this is an exact title match."""
+    if isinstance(tree, Phrase) or tree is None:
+        return tree
+    if isinstance(tree, Negation):
+        return Negation(without_alternatives(tree.child))
+    if (
+        tree.op == "or"
+        and len(tree.children) == 2
+        and isinstance(tree.children[0], Phrase)
+        and isinstance(tree.children[1], Node)
+        and tree.children[0].alternative
+        and tuple(tree.children[1].children) == tuple(tree.children[0].alternative)
+    ):
+        return tree.children[0]
+    return Node(tree.op, tuple(without_alternatives(child) for child in tree.children))
+
+
 def _node(op, children):
     children = tuple(child for child in children if child is not None)
     if not children:
@@ -290,6 +311,7 @@ class SegmentedQueryCompiler(BaseSearchQueryCompiler):
         raise NotImplementedError
 
     def title_length(self):
+        """An expression for the length of the matched document's title."""
         raise NotImplementedError
 
     def filtered_queryset(self):
@@ -322,11 +344,21 @@ class SegmentedSearchResults(BaseSearchResults):
                     setattr(obj, self._score_field, None)
             return results
 
+        # Exact title matches first, then title matches through a dictionary word, then the
+        # rest; within a tier the shorter title (the query is more of it: 寻亲 is half of
+        # 寻亲公告 and a tenth of a campaign's long title), then the relevance.
+        shortness = Value(TITLE_SHORTNESS) / (
+            Value(1.0) + Cast(compiler.title_length(), FloatField())
+        )
         ranked = list(
             compiler.ranked_entries()
-            .annotate(_score=F("_tier") * Value(TITLE_TIER) + F("_relevance"))
+            .annotate(
+                _score=F("_tier") * Value(TITLE_TIER)
+                + Case(When(_tier__gt=0, then=shortness), default=Value(0.0))
+                + F("_relevance")
+            )
             # Equal scores: the shorter title (the more specific document) first.
-            .order_by("-_score", compiler.title_length(), compiler.object_id_path)
+            .order_by("-_score", compiler.title_length().asc(), compiler.object_id_path)
             .values_list(compiler.object_id_path, "_score")[self.start : self.stop]
         )
         if not ranked:
@@ -460,7 +492,7 @@ def _sqlite_backend_class():
         object_id_path = "index_entry__object_id"
 
         def title_length(self):
-            return Length("index_entry__title").asc()
+            return Length("index_entry__title")
 
         def _column(self):
             if self.autocomplete:
@@ -485,10 +517,13 @@ def _sqlite_backend_class():
             relevance = RawSQL(  # noqa: S611
                 f"-bm25({fts_table}, {weights})", [], output_field=FloatField()
             )
+            # 2: the title holds the query as typed; 1: with a dictionary word's parts.
             title_hit = RawSQL(  # noqa: S611
                 f"CASE WHEN {fts_table}.rowid IN (SELECT t.rowid FROM {fts_table} AS t "  # noqa: S608
+                "WHERE t.title MATCH %s) THEN 2 "
+                f"WHEN {fts_table}.rowid IN (SELECT t.rowid FROM {fts_table} AS t "
                 "WHERE t.title MATCH %s) THEN 1 ELSE 0 END",
-                [to_fts5(self.tree)],
+                [to_fts5(without_alternatives(self.tree)), to_fts5(self.tree)],
                 output_field=IntegerField(),
             )
             return self.matching_entries().annotate(
@@ -562,7 +597,7 @@ def _postgres_backend_class():
         object_id_path = "object_id"
 
         def title_length(self):
-            return Length("title_text").asc()
+            return Length("title_text")
 
         def _tsquery(self):
             return SearchQuery(to_tsquery(self.tree), search_type="raw", config=PG_CONFIG)
@@ -587,7 +622,15 @@ def _postgres_backend_class():
                 relevance = SearchRank(
                     F("body"), query, normalization=Value(1)
                 ) + TITLE_WEIGHT * SearchRank(F("title"), query, normalization=Value(1))
-                tier = Case(When(title=query, then=Value(1)), default=Value(0))
+                exact = SearchQuery(
+                    to_tsquery(without_alternatives(self.tree)), search_type="raw", config=PG_CONFIG
+                )
+                # 2: the title holds the query as typed; 1: with a dictionary word's parts.
+                tier = Case(
+                    When(title=exact, then=Value(2)),
+                    When(title=query, then=Value(1)),
+                    default=Value(0),
+                )
             return self.matching_entries().annotate(
                 _tier=tier, _relevance=Cast(relevance, FloatField())
             )
