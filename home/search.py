@@ -209,23 +209,29 @@ def search_site(
     stop = outcome.page_number * per_page
     start = stop - per_page
 
-    # The best `stop` of each kind, merged by score (pages first on a tie), then this page's
-    # slice; only the pages shown are loaded as their specific type.
+    # The best `stop` of each kind, merged by score (pages first on a tie, then the backend's
+    # own order, so every results page slices the same ranking), then this page's slice; only
+    # the pages shown are loaded as their specific type.
     ranked = []
     if page_results is not None and any(
         count for key, count in outcome.counts.items() if key != STATION_TYPE.key
     ):
-        ranked += [(page._score, 0, page.pk, "page") for page in page_results[:stop]]
+        ranked += [
+            (page._score, 0, position, page.pk, "page")
+            for position, page in enumerate(page_results[:stop])
+        ]
     stations = {}
     if station_results is not None and outcome.counts.get(STATION_TYPE.key):
         stations = {station.pk: station for station in station_results[:stop]}
-        ranked += [(s._score, 1, s.pk, "station") for s in stations.values()]
+        ranked += [
+            (s._score, 1, position, s.pk, "station") for position, s in enumerate(stations.values())
+        ]
     ranked.sort(key=lambda row: (-(row[0] or 0), row[1], row[2]))
     ranked = ranked[start:stop]
 
-    page_ids = [pk for _score, _kind, pk, kind in ranked if kind == "page"]
+    page_ids = [pk for _score, _kind, _position, pk, kind in ranked if kind == "page"]
     pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
-    for score, _order, pk, kind in ranked:
+    for score, _order, _position, pk, kind in ranked:
         if kind == "page" and pk in pages:
             obj = pages[pk]
             url = obj.get_url(request)

@@ -42,7 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Length
+from django.db.models.functions import Cast
 from django.utils.encoding import force_str
 
 from modelsearch.backends.base import (
@@ -114,6 +114,10 @@ class Document:
     autocomplete: str
     title_text: str
     body_text: str
+    # Tokens of the first title field (a page's title, a station's Chinese name; a bigram of
+    # Chinese and a word of English count alike): how much of the title a query can be, for
+    # ranking. Stored in the entry's title_norm column.
+    title_length: float = 1.0
 
     @classmethod
     def of(cls, obj) -> Document:
@@ -136,6 +140,7 @@ class Document:
             autocomplete=" ".join(index_tokens(" ".join(autocompletes))),
             title_text=" ".join(titles),
             body_text=" ".join(bodies),
+            title_length=float(len(index_tokens(titles[0])) if titles else 1) or 1.0,
         )
 
 
@@ -406,8 +411,8 @@ class SegmentedIndexMixin:
     """Shared by both vendors' index classes."""
 
     def _refresh_title_norms(self, full=False):
-        # Wagtail's title_norm is not used by this backend's ranking; skipping it saves a
-        # table-wide UPDATE after every save.
+        # title_norm holds each entry's title length (Document.title_length), not Wagtail's
+        # norm; skipping Wagtail's refresh also saves a table-wide UPDATE after every save.
         return
 
     def delete_stale_entries(self):
@@ -472,7 +477,10 @@ def _sqlite_backend_class():
             for object_id in existing:
                 doc = documents[object_id]
                 entries.filter(object_id=object_id).update(
-                    title=doc.title, body=doc.body, autocomplete=doc.autocomplete
+                    title=doc.title,
+                    body=doc.body,
+                    autocomplete=doc.autocomplete,
+                    title_norm=doc.title_length,
                 )
             self.entries.bulk_create(
                 [
@@ -482,6 +490,7 @@ def _sqlite_backend_class():
                         title=doc.title,
                         body=doc.body,
                         autocomplete=doc.autocomplete,
+                        title_norm=doc.title_length,
                     )
                     for object_id, doc in documents.items()
                     if object_id not in existing
@@ -492,7 +501,7 @@ def _sqlite_backend_class():
         object_id_path = "index_entry__object_id"
 
         def title_length(self):
-            return Length("index_entry__title")
+            return F("index_entry__title_norm")
 
         def _column(self):
             if self.autocomplete:
@@ -571,13 +580,14 @@ def _postgres_backend_class():
             rows, params = [], []
             vector = f"to_tsvector('{PG_CONFIG}', %s)"
             for object_id, doc in documents.items():
-                rows.append(f"(%s, %s, {vector}, {vector}, {vector}, 1.0, %s, %s)")
+                rows.append(f"(%s, %s, {vector}, {vector}, {vector}, %s, %s, %s)")
                 params += [
                     content_type_id,
                     object_id,
                     doc.title,
                     doc.autocomplete,
                     doc.body,
+                    doc.title_length,
                     doc.title_text,
                     doc.body_text,
                 ]
@@ -588,7 +598,8 @@ def _postgres_backend_class():
                     + ", ".join(rows)
                     + " ON CONFLICT (content_type_id, object_id) DO UPDATE SET "
                     "title = EXCLUDED.title, autocomplete = EXCLUDED.autocomplete, "
-                    "body = EXCLUDED.body, title_text = EXCLUDED.title_text, "
+                    "body = EXCLUDED.body, title_norm = EXCLUDED.title_norm, "
+                    "title_text = EXCLUDED.title_text, "
                     "body_text = EXCLUDED.body_text",
                     params,
                 )
@@ -597,7 +608,7 @@ def _postgres_backend_class():
         object_id_path = "object_id"
 
         def title_length(self):
-            return Length("title_text")
+            return F("title_norm")
 
         def _tsquery(self):
             return SearchQuery(to_tsquery(self.tree), search_type="raw", config=PG_CONFIG)
