@@ -76,6 +76,10 @@ class EventIndexPage(SectionIndexPage):
     class Meta:
         verbose_name = _("open day index")
 
+    def get_cached_paths(self):
+        # What a CDN purges when this page is published (wagtail.contrib.frontend_cache).
+        return ["/", "feed.ics"]
+
     def get_context(self, request, *args, **kwargs):
         from .views import index_context
 
@@ -175,6 +179,10 @@ class EventPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("open day")
         verbose_name_plural = _("open days")
+
+    def get_cached_paths(self):
+        # What a CDN purges when this page is published (wagtail.contrib.frontend_cache).
+        return ["/", "event.ics"]
 
     def search_places(self) -> str:
         """Where the campaign is held (venue names, stations, counties, cities, addresses), so

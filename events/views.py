@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 
 from wagtail.images import get_image_model
 from wagtail.images.models import SourceImageIOError
@@ -236,7 +236,13 @@ def campaign_context(page: EventPage, request) -> dict:
 def event_page(page: EventPage, request):
     if request.method not in SAFE_METHODS:
         return HttpResponseNotAllowed(list(SAFE_METHODS))
-    return _render(page, request, "events/event_page.html", campaign_context(page, request))
+    context = campaign_context(page, request)
+    response = _render(page, request, "events/event_page.html", context)
+    if any(venue.state in ("open", "not_yet") for venue in context["venues"]):
+        # "Places left" change with every registration: this page is not served from the
+        # anonymous page cache (portal/page_cache.py), and shared caches must revalidate.
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 # --- registration ----------------------------------------------------------------------------

@@ -8,4 +8,9 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         # Status history and rendition clean-up when a notice is published closed.
+        from portal import renditions
+
         from . import closing  # noqa: F401
+
+        # Card in the list, photo on the notice page, photo on the A4 poster.
+        renditions.register("fill-240x300", "max-480x600", "max-800x800")

@@ -42,6 +42,10 @@ class NoticeIndexPage(RoutablePageMixin, SectionIndexPage):
     class Meta:
         verbose_name = _("family-search notice index")
 
+    def get_cached_paths(self):
+        # What a CDN purges when this page is published (wagtail.contrib.frontend_cache).
+        return ["/", "feed/rss/", "feed/atom/"]
+
     @path("")
     def notice_list(self, request):
         from .views import notice_index
@@ -262,6 +266,10 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
         verbose_name = _("family-search notice")
         verbose_name_plural = _("family-search notices")
 
+    def get_cached_paths(self):
+        # What a CDN purges when this page is published (wagtail.contrib.frontend_cache).
+        return ["/", "poster/"]
+
     def __str__(self) -> str:
         return self.title
 
@@ -327,6 +335,13 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
     def face_photo(self):
         photos = list(self.photos.all())
         return next((p for p in photos if p.is_face), photos[0] if photos else None)
+
+    def rendition_images(self) -> list[int]:
+        """Images whose renditions portal.renditions makes on publish: the photos while the
+        notice is seeking, none once it is closed (closing deletes them)."""
+        if not self.is_active:
+            return []
+        return list(self.photos.values_list("image_id", flat=True))
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_active else []

@@ -18,6 +18,8 @@ from .models import FamilySearchNoticePage, NoticePhoto
 
 PER_PAGE = 20
 THUMBNAIL = "fill-240x300"
+# The photos on a notice's own page (notices/family_search_notice_page.html).
+DETAIL_PHOTO = "max-480x600"
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -35,6 +37,16 @@ def active_notices(index_page):
         .select_related("station", "found_area", "found_area__parent")
         .prefetch_related(Prefetch("photos", queryset=photos))
         .order_by("-found_date", "-pk")
+    )
+
+
+def page_photos(page) -> list[NoticePhoto]:
+    """A notice's photos with their images and the detail rendition, in two queries."""
+    images = get_image_model().objects.prefetch_renditions(DETAIL_PHOTO)
+    return list(
+        page.photos.prefetch_related(Prefetch("image", queryset=images)).order_by(
+            "sort_order", "pk"
+        )
     )
 
 
@@ -78,8 +90,10 @@ def notice_detail(page, request):
             return _render(page, request, template, {"closed": True}, status=410)
         return _render(page, request, template, {"closed": True})
 
+    photos = page_photos(page)
     if request.method != "POST":
-        return _render(page, request, template, {"lead_form": LeadForm()}, private=True)
+        context = {"lead_form": LeadForm(), "photos": photos}
+        return _render(page, request, template, context, private=True)
 
     if not ratelimit.hit(request, "notice_lead", *settings.RATE_LIMITS["notice_lead"]):
         initial = {
@@ -87,16 +101,18 @@ def notice_detail(page, request):
             for key, value in request.POST.dict().items()
             if key in {"relationship", "description", "reporter_name", "reporter_phone"}
         }
-        context = {"lead_form": LeadForm(initial=initial), "rate_limited": True}
+        context = {"lead_form": LeadForm(initial=initial), "rate_limited": True, "photos": photos}
         return _render(page, request, template, context, status=429, private=True)
 
     form = LeadForm(request.POST)
     if not form.is_valid():
-        return _render(page, request, template, {"lead_form": form}, status=400, private=True)
+        context = {"lead_form": form, "photos": photos}
+        return _render(page, request, template, context, status=400, private=True)
 
     receipt = submit_tip(form.to_submission(page))
     context = {
         "lead_form": None,
+        "photos": photos,
         "receipt": {"reference": receipt.reference, "secret_code": receipt.secret_code},
     }
     return _render(page, request, template, context, private=True)

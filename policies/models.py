@@ -113,6 +113,10 @@ class PolicyIndexPage(RoutablePageMixin, SectionIndexPage):
     class Meta:
         verbose_name = _("policy explainer index")
 
+    def get_cached_paths(self):
+        # What a CDN purges when this page is published (wagtail.contrib.frontend_cache).
+        return ["/", "feed/rss/"]
+
     @path("")
     def explainer_list(self, request):
         from .views import explainer_index

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,13 +8,28 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self):
-        from .roles import ensure_groups
+        from wagtail.images import get_image_model
+        from wagtail.signals import page_published
 
-        post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
-        from . import image_privacy  # noqa: F401  (connects its pre_save receiver)
+        from . import (
+            image_privacy,  # noqa: F401  (connects its pre_save receiver)
+            page_cache,
+            renditions,
+        )
+        from .roles import ensure_groups
         from .search import signals as search_signals
         from .search import text as search_text
 
+        post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
         search_signals.connect()
         # The segmentation dictionary and converter are loaded once per process, here.
         search_text.load()
+
+        post_save.connect(
+            renditions.image_saved, sender=get_image_model(), dispatch_uid="portal.renditions"
+        )
+        page_published.connect(renditions.page_published, dispatch_uid="portal.renditions")
+        # The renditions of the shared image blocks (portal/templates/blocks/).
+        renditions.register("width-480", "width-800", "width-1200")
+
+        page_cache.connect_invalidation()

@@ -79,9 +79,12 @@ def strip_image_metadata(sender, instance, raw=False, **kwargs) -> None:
 
     if raw or not isinstance(instance, AbstractImage) or not instance.file:
         return
+    instance._portal_file_replaced = False
     # A file assigned since the last save (an upload) is not yet committed to storage.
     if getattr(instance.file, "_committed", True):
         return
+    # For portal.renditions: the renditions of a new or replaced file are made in the background.
+    instance._portal_file_replaced = True
     upload = instance.file.file
     upload.seek(0)
     data = upload.read()

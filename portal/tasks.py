@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from django_tasks import task
+
 
 def prune_login_records() -> int:
     """Delete admin sign-in records (django-axes' access log: address, browser, time) older
@@ -14,3 +16,11 @@ def prune_login_records() -> int:
     cutoff = timezone.now() - timedelta(days=settings.LOGIN_RECORD_RETENTION_DAYS)
     deleted, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
     return deleted
+
+
+@task()
+def generate_renditions(image_ids: list[int]) -> int:
+    """Make the registered renditions of these images (see portal/renditions.py)."""
+    from .renditions import generate
+
+    return generate(image_ids)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.security.PortalCSPMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
+    # Anonymous Wagtail pages from the cache, before sessions, CSRF and auth (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,12 +171,60 @@ if REDIS_URL:
         }
     }
 else:
+    # One machine without Redis (`make run`): a file cache, shared by the web workers, the task
+    # worker and the periodic jobs, so rate limits and page-cache invalidation hold across them.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "guitu",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# --- Anonymous page cache (portal/page_cache.py) ---------------------------------------------
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# What browsers and a CDN may keep (the CDN is purged on publish, browsers are not).
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
+PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "300"))
+PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
+# Saving or deleting one of these starts a new page-cache generation (pages too, on publish,
+# unpublish, move and delete).
+PAGE_CACHE_INVALIDATED_BY = [
+    "stations.Station",
+    "stations.StationMembership",
+    "portal.SiteSettings",
+    "policies.PolicyTopic",
+    "policies.Audience",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+]
+
+# CDN purge when pages change (wagtail.contrib.frontend_cache; docs/deploy.md): an HTTP PURGE
+# endpoint (Varnish, nginx proxy_cache_purge), Cloudflare or CloudFront, from the environment.
+_frontend_caches = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    _frontend_caches["http"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("CLOUDFLARE_BEARER_TOKEN") and os.environ.get("CLOUDFLARE_ZONEID"):
+    _frontend_caches["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": os.environ["CLOUDFLARE_BEARER_TOKEN"],
+        "ZONEID": os.environ["CLOUDFLARE_ZONEID"],
+    }
+if os.environ.get("CLOUDFRONT_DISTRIBUTION_ID"):
+    _frontend_caches["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["CLOUDFRONT_DISTRIBUTION_ID"],
+    }
+if _frontend_caches:
+    WAGTAILFRONTENDCACHE = _frontend_caches
 
 # --- Background tasks -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}

@@ -22,6 +22,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Most tests change data and read pages again at once; tests/performance/test_page_cache.py
+# switches the page cache on.
+PAGE_CACHE_ENABLED = False
 MEDIA_ROOT = VAR_DIR / "test-media"
 STORAGES["private"]["OPTIONS"]["location"] = VAR_DIR / "test-private"
 
