@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 APPS := portal home stations policies events notices tip_reports
 
-.PHONY: install run test lint format messages compilemessages migrate seed lock clean bench-search
+.PHONY: install run test lint format messages compilemessages migrate seed lock clean bench bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: seed
 
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# HTTP benchmark (not part of `make test`): gunicorn under production settings on a generated
+# database, pinned to one core, a load generator on the other; see docs/performance.md.
+bench: compilemessages
+	DATABASE_URL= $(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Search benchmark (not part of `make test`): 10,000 generated notices in a throwaway test
 # database, on SQLite and then, when DATABASE_URL is set, on that PostgreSQL server.

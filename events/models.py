@@ -554,7 +554,7 @@ def attach_facts(venues) -> list[Venue]:
             venue.key: venue
             for venue in Venue.objects.filter(
                 key__in=[v.key for v in foreign], page__locale=default
-            ).select_related("page", "station__area__parent", "area__parent")
+            ).select_related("page", "station__area__parent__parent", "area__parent__parent")
         }
         for venue in foreign:
             twin = canonical.get(venue.key)

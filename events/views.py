@@ -44,7 +44,7 @@ PER_PAGE = 10
 UPCOMING_LIMIT = 20
 GALLERY_RENDITION = "fill-640x427"
 RECEIPT_KEY = "events_receipt"
-VENUE_RELATED = ("page", "station__area__parent", "area__parent")
+VENUE_RELATED = ("page", "station__area__parent__parent", "area__parent__parent")
 
 
 def _private(response):

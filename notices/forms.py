@@ -15,6 +15,7 @@ from portal.forms import (
     INVALID_CHOICE,
     TOO_LONG,
     ErrorSummaryMixin,
+    FastSelect,
     clean_phone,
     honeypot_field,
 )
@@ -69,6 +70,7 @@ class NoticeFilterForm(ErrorSummaryMixin, forms.Form):
         label=_("Where found"),
         required=False,
         error_messages={"invalid_choice": _("Choose a city and district from the list.")},
+        widget=FastSelect,
     )
     found_from = forms.DateField(
         label=_("Found on or after"),

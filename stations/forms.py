@@ -31,12 +31,32 @@ def area_choices_by_city(areas, *, whole_area_label=True):
     return [*top, *groups.values()]
 
 
+_city_and_county_rows: list[Area] | None = None
+
+
+def _cities_and_counties() -> list[Area]:
+    """The city and county rows, read once per process: every public form with an area select
+    needs them, and they change only when an editor corrects a name (which clears this copy,
+    see StationsConfig.ready)."""
+    global _city_and_county_rows
+    if _city_and_county_rows is None:
+        _city_and_county_rows = list(
+            Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.COUNTY])
+            .order_by("code")
+            .select_related("parent")
+        )
+    return _city_and_county_rows
+
+
+def forget_areas(**kwargs) -> None:
+    global _city_and_county_rows
+    _city_and_county_rows = None
+
+
 def area_choices() -> tuple[list, dict[str, Area]]:
     """Grouped choices, one group per city: the city itself ("whole city or not sure"), then
     its county-level divisions. Also returns the areas by code for cleaning."""
-    areas = list(
-        Area.objects.filter(level__in=[Area.Level.CITY, Area.Level.COUNTY]).order_by("code")
-    )
+    areas = _cities_and_counties()
     cities = {area.pk: area for area in areas if area.level == Area.Level.CITY}
     groups: dict[int, list] = {
         pk: [

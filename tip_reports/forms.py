@@ -22,6 +22,7 @@ from portal.forms import (
     INVALID_CHOICE,
     TOO_LONG,
     ErrorSummaryMixin,
+    FastSelect,
     clean_phone,
     honeypot_field,
 )
@@ -98,7 +99,7 @@ class TipForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Choose the city, then the district or county if you know it."),
         required=False,
         error_messages={"invalid_choice": _("Choose a city and district from the list.")},
-        widget=forms.Select(attrs={"autocomplete": "off"}),
+        widget=FastSelect(attrs={"autocomplete": "off"}),
     )
     place_text = text_field(
         _("Where exactly?"),

@@ -82,10 +82,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous Wagtail pages from the cache, with the headers the middleware below gave them,
+    # before any session, CSRF, auth or policy work (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "portal.security.PortalCSPMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
-    # Anonymous Wagtail pages from the cache, before sessions, CSRF and auth (portal/page_cache.py).
-    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +183,15 @@ else:
         }
     }
 
+# Wagtail looks renditions up in the "renditions" cache and writes each one back on every use;
+# a per-process memory cache makes that free (rendition rows are immutable).
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "guitu-renditions",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 10000},
+}
+
 # --- Anonymous page cache (portal/page_cache.py) ---------------------------------------------
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_ALIAS = "default"
@@ -190,6 +200,11 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))
 PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "300"))
 PAGE_CACHE_EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/static/", "/media/")
+# How long a web process trusts its copy of the cache generation (another process's publication
+# reaches it within this time).
+PAGE_CACHE_GENERATION_SECONDS = 1.0
+# The hottest cached pages are also kept in each web process's memory, up to this many bytes.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", str(32 * 1024 * 1024)))
 # Saving or deleting one of these starts a new page-cache generation (pages too, on publish,
 # unpublish, move and delete).
 PAGE_CACHE_INVALIDATED_BY = [

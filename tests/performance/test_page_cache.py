@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def page_cache_on(settings):
+    # Each test starts with an empty cache: the shared one is cleared by tests/conftest.py,
+    # this process's copies and generation here.
+    page_cache._local.clear()
+    page_cache._known.update(generation=None, read_at=0.0)
     settings.PAGE_CACHE_ENABLED = True
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "guitu.example.org"]
 
@@ -203,3 +207,24 @@ def test_the_cache_can_be_switched_off(demo_site, client, settings):
     settings.PAGE_CACHE_ENABLED = False
     get(client, "/")
     assert get(client, "/")[1] is None
+
+
+def test_hot_pages_are_served_from_the_process_copy(demo_site, client, monkeypatch):
+    get(client, "/policies/")
+    shared = page_cache._cache()
+    calls = []
+    original = type(shared).get
+    monkeypatch.setattr(
+        type(shared), "get", lambda self, *a, **k: calls.append(a) or original(self, *a, **k)
+    )
+    _, state = get(client, "/policies/")
+    assert state == "hit" and not calls
+
+
+def test_another_process_publishing_is_seen_within_a_second(demo_site, client, settings):
+    settings.PAGE_CACHE_GENERATION_SECONDS = 0
+    get(client, "/policies/")
+    assert get(client, "/policies/")[1] == "hit"
+    # Another process starts a new generation in the shared cache.
+    page_cache._cache().set(page_cache.GENERATION_KEY, "from-another-process", None)
+    assert get(client, "/policies/")[1] == "miss"

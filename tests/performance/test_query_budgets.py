@@ -93,3 +93,33 @@ def test_the_notice_fixture_photos_are_real_images(demo_site):
     image = notice_image()
     assert image.width > 0
     assert FamilySearchNoticePage.objects.exists() and PolicyExplainerPage.objects.exists()
+
+
+def test_a_campaign_does_not_grow_with_its_county_venues(demo_site):
+    """The 6·19 campaign has 90 venues, 76 of them in counties (their city and province are
+    read for the address and the structured data)."""
+    from events.models import EventIndexPage, EventPage, Venue
+    from stations.models import Area
+    from tests.events.factories import make_campaign, translate
+    from tests.events.factories import make_image as event_image
+
+    big = EventPage.objects.get(slug="619-family-search-day", locale__language_code="zh-hans")
+    assert Venue.objects.filter(page=big, area__level="county").count() >= 70
+    counties = list(Area.objects.filter(level="county")[:2])
+    small = make_campaign(
+        zh(EventIndexPage),
+        start_date=big.start_date,
+        venues=[
+            {
+                "station": None,
+                "area": county,
+                "name": f"{county.name}宣传点",
+                "address": "广场",
+                "registration_enabled": False,
+            }
+            for county in counties
+        ],
+        gallery=[{"image": event_image(), "alt_text": "展板", "consent": True}],
+    )
+    translate(small)  # like the 6·19 campaign, so the language switcher costs the same
+    assert queries_for(small.url) == queries_for(big.url)

@@ -190,3 +190,23 @@ def test_lookups_need_the_csrf_token(receipt, tip_client):
         "/report/status/", {"reference": receipt.reference, "secret_code": receipt.secret_code}
     )
     assert bare.status_code == 403
+
+
+def test_secret_codes_are_stored_as_keyed_hashes_and_checked_across_key_rotation(settings):
+    from django.contrib.auth.hashers import make_password
+
+    from tip_reports.intake import check_secret_code, hash_secret_code
+
+    encoded = hash_secret_code("12345678")
+    assert encoded.startswith("hmac_sha256$") and "12345678" not in encoded
+    assert check_secret_code("12345678", encoded)
+    assert not check_secret_code("12345679", encoded)
+    assert hash_secret_code("12345678") != encoded  # a fresh salt every time
+    # After a key rotation the old key verifies as a fallback; without it, nothing matches.
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-test-key", [old_key]
+    assert check_secret_code("12345678", encoded)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not check_secret_code("12345678", encoded)
+    # Codes stored as password hashes before still work.
+    assert check_secret_code("87654321", make_password("87654321"))
