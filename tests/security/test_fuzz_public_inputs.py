@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from events.models import EventPage, Registration
 from notices.models import FamilySearchNoticePage
 from tip_reports.models import Delivery, TipEvent, TipReport
 
@@ -203,6 +204,13 @@ PUBLIC_GETS = {
     "/notices/": ["q", "sex", "age", "area", "found_from", "found_to", "dialect", "page"],
     "/en/notices/": ["q", "sex", "age", "area", "found_from", "found_to", "dialect", "page"],
     "/stations/": ["city", "page"],
+    "/policies/": ["topic", "audience", "year", "status", "page"],
+    "/en/policies/": ["topic", "audience", "year", "status", "page"],
+    "/events/": ["city", "page"],
+    "/en/events/": ["city", "page"],
+    "/search/": ["q", "type", "page"],
+    "/en/search/": ["q", "type", "page"],
+    "/events/feed.ics": ["venue"],
     "/": ["page"],
     "/report/status/": ["reference"],
 }
@@ -247,3 +255,59 @@ def test_station_pages_for_any_code_are_found_or_not_found(demo_site, code):
 
     response = Client().get(f"/stations/{quote(code, safe='')}/")
     assert response.status_code in {200, 301, 302, 404}
+
+
+REGISTRATION_FIELDS = ["name", "phone", "email", "party_size", "consent", "website"]
+
+
+def open_venue():
+    page = EventPage.objects.live().get(slug="station-open-day", locale__language_code="zh-hans")
+    venue = page.venues.order_by("sort_order").first()
+    return page, venue
+
+
+@FUZZ
+@given(
+    fields=st.dictionaries(
+        st.one_of(st.sampled_from(REGISTRATION_FIELDS), st.text(max_size=20)), any_text, max_size=8
+    ),
+    start_valid=st.booleans(),
+)
+def test_open_day_registration_never_fails_and_saves_all_or_nothing(
+    demo_site, no_rate_limits, fields, start_valid
+):
+    page, venue = open_venue()
+    valid = {"name": "李小明", "phone": "13900000001", "party_size": "1", "consent": "on"}
+    data = {**(valid if start_valid else {}), **fields}
+    before = Registration.objects.count()
+    response = Client().post(f"{page.url}venues/{venue.pk}/register/", data)
+    assert_answered(response)
+    assert response.status_code in {302, 400, 409}
+    after = Registration.objects.count()
+    assert after == before + (1 if response.status_code == 302 else 0)
+
+
+@FUZZ
+@given(pk=st.integers(min_value=-(2**63), max_value=2**63 - 1), token=any_text, post=st.booleans())
+def test_any_cancellation_link_is_answered_without_a_server_error(demo_site, pk, token, post):
+    from urllib.parse import quote
+
+    assume(token.strip() and "/" not in token)
+    url = f"/events/registrations/{pk if pk >= 0 else 0}/{quote(token[:200], safe='')}/"
+    client = Client()
+    before = Registration.objects.filter(status=Registration.Status.CANCELLED).count()
+    response = client.post(url, {"confirm": "1"}) if post else client.get(url)
+    assert response.status_code < 500
+    assert Registration.objects.filter(status=Registration.Status.CANCELLED).count() == before
+
+
+@FUZZ
+@given(slug=any_text, venue=any_text)
+def test_calendar_files_for_any_slug_or_venue_never_fail(demo_site, slug, venue):
+    from urllib.parse import quote
+
+    assume(slug.strip() and "/" not in slug)
+    response = Client().get(f"/events/{quote(slug[:80], safe='')}/event.ics", {"venue": venue})
+    assert response.status_code in {200, 301, 404}
+    response = Client().get("/events/619-family-search-day/event.ics", {"venue": venue})
+    assert response.status_code in {200, 404}
