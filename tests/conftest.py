@@ -15,12 +15,39 @@ from django.db import connection, transaction
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from pytest_django.fixtures import validate_django_db
+from pytest_django.plugin import blocking_manager_key
 
 # In CI the fuzz tests draw the same examples every run (a failure is reproducible from the
 # log); on a laptop they explore new ones each time and remember failures in .hypothesis/.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     hypothesis_settings.load_profile("ci")
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and validate_django_db(marker)[0]:
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing the test database, migration data included (the
+    division codes, Wagtail's root page). Run serially, pytest-django puts such tests last; with
+    ``-n`` (pytest-xdist, whole files per worker) ordinary tests can follow them on the same
+    worker, so the database is put back as it was created before the next ordinary test."""
+    yield
+    if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
+        return
+    from django.db import connections
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for conn in connections.all(initialized_only=True):
+            contents = getattr(conn, "_test_serialized_contents", None)
+            if contents:
+                conn.creation.deserialize_db_from_string(contents)
 
 
 def pytest_sessionstart(session):
