@@ -35,8 +35,12 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py serve
 
+# One test process per core (pytest-xdist), whole files per process; `PYTEST_JOBS=0` runs
+# them in this process (for a debugger or -x on one file).
+PYTEST_JOBS ?= auto
 test: compilemessages
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \
+		-n $(PYTEST_JOBS) $(if $(filter 0,$(PYTEST_JOBS)),,--dist loadfile) $(PYTEST_ARGS)
 
 # HTTP benchmark (not part of `make test`): gunicorn under production settings on a generated
 # database, pinned to one core, a load generator on the other; see docs/performance.md.

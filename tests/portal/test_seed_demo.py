@@ -100,3 +100,17 @@ def test_seed_demo_accounts_and_memberships(demo_site):
             "station__code", flat=True
         )
     ) == ["450200"]
+
+
+def test_the_reference_index_knows_where_demo_images_are_used(demo_site):
+    """Seeding builds Wagtail's reference index once at the end (not on every save): the
+    admin's "usage" of a notice photo and of a campaign picture must still find their pages."""
+    from wagtail.models import ReferenceIndex
+
+    notice = FamilySearchNoticePage.objects.filter(photos__isnull=False).first()
+    photo = notice.photos.first().image
+    assert ReferenceIndex.get_references_to(photo).filter(object_id=str(notice.pk)).exists()
+    event = EventPage.objects.filter(gallery__isnull=False).first()
+    assert event is not None
+    picture = event.gallery.first().image
+    assert ReferenceIndex.get_references_to(picture).filter(object_id=str(event.pk)).exists()

@@ -2,8 +2,10 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from portal.demo import SeedContext
 from portal.roles import ensure_groups
@@ -20,13 +22,18 @@ class Command(BaseCommand):
             )
         ctx = SeedContext(stdout=self.stdout)
         with transaction.atomic():
-            ensure_groups()
-            modules = list(self.demo_modules())
-            for phase in ("seed", "seed_late"):
-                for module in modules:
-                    step = getattr(module, phase, None)
-                    if step is not None:
-                        step(ctx)
+            # Wagtail re-reads a whole page's references on every save of one of its inline
+            # rows (a campaign's 90 venues: 90 full passes), which was most of the seeding
+            # time; the index is built once at the end instead.
+            with disable_reference_index_auto_update():
+                ensure_groups()
+                modules = list(self.demo_modules())
+                for phase in ("seed", "seed_late"):
+                    for module in modules:
+                        step = getattr(module, phase, None)
+                        if step is not None:
+                            step(ctx)
+            call_command("rebuild_references_index", verbosity=0)
         if ctx.created_accounts:
             self.stdout.write("")
             self.stdout.write("Demo accounts (development only):")
