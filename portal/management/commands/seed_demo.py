@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from portal.demo import SeedContext
