@@ -352,6 +352,12 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
 
         return notice_detail(self, request)
 
+    @path("lead/")
+    def lead(self, request):
+        from .views import notice_lead
+
+        return notice_lead(self, request)
+
     @path("poster/")
     def poster(self, request):
         from .poster import notice_poster

@@ -1,4 +1,4 @@
-"""Public views of the notices: the filtered list and a notice's page with its lead form."""
+"""Public views of the notices: the filtered list, a notice's page and its lead form."""
 
 from __future__ import annotations
 
@@ -82,6 +82,22 @@ def notice_index(page, request):
 
 
 def notice_detail(page, request):
+    """The notice itself: the same page for every visitor, so the page cache can serve it when
+    a notice is shared widely. The lead form is one tap away on its own page (``lead/``)."""
+    if request.method == "POST":
+        # A form opened before the form moved to ``lead/``: take the lead all the same.
+        return notice_lead(page, request)
+    if request.method not in SAFE_METHODS:
+        return HttpResponseNotAllowed([*SAFE_METHODS, "POST"])
+    template = "notices/family_search_notice_page.html"
+    if not page.is_active:
+        return _render(page, request, template, {"closed": True})
+    return _render(page, request, template, {"photos": page_photos(page), "lead_form": None})
+
+
+def notice_lead(page, request):
+    """The "I may know this person" form, filed through tip_reports to the holding station.
+    Never cached: each visitor gets a CSRF token of their own, and a receipt is shown once."""
     if request.method not in (*SAFE_METHODS, "POST"):
         return HttpResponseNotAllowed([*SAFE_METHODS, "POST"])
     template = "notices/family_search_notice_page.html"

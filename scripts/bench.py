@@ -46,7 +46,7 @@ TARGETS = {
     "static file (ceiling)": ("static", "ceiling"),
     "/ (home)": ("home", "page"),
     "/notices/ with filters": ("notices", "page"),
-    "a notice": ("notice", "form"),
+    "a notice": ("notice", "page"),
     "/policies/": ("policies", "page"),
     "an explainer": ("explainer", "page"),
     "/events/": ("events", "page"),

@@ -32,16 +32,44 @@ def notice(notice_index):
     )
 
 
+def lead_url(page):
+    return page.url + "lead/"
+
+
 def post(client, page, **overrides):
     data = {**VALID, **overrides}
-    return client.post(page.url, {k: v for k, v in data.items() if v is not None})
+    return client.post(lead_url(page), {k: v for k, v in data.items() if v is not None})
 
 
-def csrf_post(page, **overrides):
+def csrf_post(page, url=None, **overrides):
     client = Client(enforce_csrf_checks=True)
-    client.get(page.url)
+    form_page = client.get(lead_url(page))
+    assert 'name="csrfmiddlewaretoken"' in form_page.content.decode()
+    assert "no-store" in form_page["Cache-Control"]
     token = client.cookies["csrftoken"].value
-    return client.post(page.url, {**VALID, **overrides, "csrfmiddlewaretoken": token})
+    data = {**VALID, **overrides, "csrfmiddlewaretoken": token}
+    return client.post(url or lead_url(page), data)
+
+
+def test_the_notice_links_to_its_lead_form_and_carries_no_form_of_its_own(client, notice):
+    """The notice is the page people share: the same for everyone, so it can be cached."""
+    response = client.get(notice.url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="description"' not in html and "csrfmiddlewaretoken" not in html
+    assert f'href="{lead_url(notice)}#lead"' in html
+    assert "csrftoken" not in response.cookies
+    assert "no-store" not in response.get("Cache-Control", "")
+    form = client.get(lead_url(notice)).content.decode()
+    assert f'action="{lead_url(notice)}#lead"' in form and 'name="description"' in form
+    assert '<meta name="robots" content="noindex">' in form
+
+
+def test_a_form_opened_before_the_move_still_files_its_lead(notice):
+    """A page loaded before the form moved to lead/ posts to the notice itself."""
+    response = csrf_post(notice, url=notice.url)
+    assert response.status_code == 200
+    assert TipReport.objects.get().related_notice_id == notice.pk
 
 
 def test_lead_goes_to_the_holding_station(notice):
@@ -65,7 +93,7 @@ def test_lead_goes_to_the_holding_station(notice):
 
 def test_csrf_is_enforced(notice):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(notice.url, VALID)
+    response = client.post(lead_url(notice), VALID)
     assert response.status_code == 403
     assert not TipReport.objects.exists()
 
@@ -109,7 +137,7 @@ def test_rate_limit(client, notice, settings):
 @pytest.mark.parametrize("status", ["reunited", "withdrawn"])
 def test_lead_on_a_closed_notice_is_refused(client, notice, status):
     FamilySearchNoticePage.objects.filter(pk=notice.pk).update(status=status)
-    assert 'name="description"' not in client.get(notice.url).content.decode()
+    assert 'name="description"' not in client.get(lead_url(notice)).content.decode()
     response = post(client, notice)
     assert response.status_code == 410
     assert not TipReport.objects.exists()
@@ -117,4 +145,5 @@ def test_lead_on_a_closed_notice_is_refused(client, notice, status):
 
 def test_other_methods_are_not_allowed(client, notice):
     assert client.put(notice.url).status_code == 405
+    assert client.delete(lead_url(notice)).status_code == 405
     assert client.post("/notices/").status_code == 405

@@ -82,13 +82,13 @@ def test_signed_in_visitors_always_get_a_fresh_page(demo_site, client):
 def test_pages_with_forms_are_never_cached_and_their_csrf_works(demo_site):
     client = Client(enforce_csrf_checks=True)
     notice = FamilySearchNoticePage.objects.live().filter(status="seeking").first()
-    for path in ["/report/", "/report/status/", notice.url]:
+    for path in ["/report/", "/report/status/", notice.url + "lead/"]:
         _, first = get(client, path)
         _, second = get(client, path)
         assert (first, second) == ("bypass", "bypass"), path
     token = client.cookies["csrftoken"].value
     response = client.post(
-        notice.url,
+        notice.url + "lead/",
         {
             "csrfmiddlewaretoken": token,
             "description": "他是我同村的",
@@ -98,6 +98,17 @@ def test_pages_with_forms_are_never_cached_and_their_csrf_works(demo_site):
         },
     )
     assert response.status_code == 200 and response.context["receipt"]["reference"]
+
+
+def test_a_notice_is_cached_its_lead_form_is_not(demo_site):
+    """The page a shared link opens is served from the cache; the form is one tap away."""
+    client = Client()
+    notice = FamilySearchNoticePage.objects.live().filter(status="seeking").first()
+    get(client, notice.url)
+    response, state = get(client, notice.url)
+    assert state == "hit" and notice.url + "lead/" in response.content.decode()
+    get(client, notice.url + "lead/")
+    assert get(client, notice.url + "lead/")[1] == "bypass"
 
 
 def test_search_is_never_cached(demo_site, client):

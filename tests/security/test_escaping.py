@@ -119,7 +119,7 @@ def poisoned(demo_site, settings, django_capture_on_commit_callbacks):
     tip = TipReport.objects.latest("pk")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            notice.url,
+            notice.url + "lead/",
             {
                 "relationship": (VISITOR + PAYLOAD)[:100],
                 "description": VISITOR + PAYLOAD,
@@ -141,6 +141,7 @@ def test_public_pages_show_payloads_as_text(poisoned, client):
         "notice list filtered": "/notices/?q=" + PAYLOADS[0],
         "notice": notice.url,
         "poster": notice.url + "poster/",
+        "lead form": notice.url + "lead/",
         "station directory": "/stations/",
         "station": "/stations/450200/",
         "report form": "/report/",
@@ -160,7 +161,8 @@ def test_a_rejected_form_echoes_what_was_typed_inertly(poisoned, client):
     assert response.status_code == 400
     assert_inert(response.content.decode(), "tip form errors")
     response = client.post(
-        poisoned["notice"].url, {"description": VISITOR + PAYLOAD, "relationship": PAYLOAD}
+        poisoned["notice"].url + "lead/",
+        {"description": VISITOR + PAYLOAD, "relationship": PAYLOAD},
     )
     assert response.status_code == 400
     assert_inert(response.content.decode(), "lead form errors")

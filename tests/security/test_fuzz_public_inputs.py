@@ -190,7 +190,7 @@ def test_notice_lead_never_fails_and_saves_all_or_nothing(
     }
     data = {**(valid if start_valid else {}), **fields}
     before = tip_counts()
-    response = Client().post(notice.url, data)
+    response = Client().post(notice.url + "lead/", data)
     assert_answered(response)
     assert response.status_code in {200, 400}
     if response.status_code == 200:
