@@ -195,6 +195,8 @@ class StatisticsPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    # Linked from every page's footer (portal_tags.footer_pages), not the main menu.
+    show_in_footer = True
 
     class Meta:
         verbose_name = _("statistics page")

@@ -17,18 +17,22 @@ tips do not start a new page-cache generation, so the page may be that much behi
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models import Count as DbCount
+from django.db.models import DurationField, ExpressionWrapper, F, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from wagtail.coreutils import get_supported_content_language_variant
+
+logger = logging.getLogger(__name__)
 
 SMALL_COUNT = 5
 MONTHS = 12
@@ -178,7 +182,7 @@ def tips_by_category(months: list[Month]) -> list[Series]:
         counted_tips(_month_start(months[0]))
         .annotate(month=TruncMonth("created_at", tzinfo=LOCAL_TIME))
         .values("month", "category")
-        .annotate(n=Count("pk"))
+        .annotate(n=DbCount("pk"))
         .order_by()
     )
     counts: dict[tuple, int] = {}
@@ -234,7 +238,10 @@ def median_acknowledge(since: datetime.datetime) -> tuple[int, datetime.timedelt
             (total - 1) // 2 : total // 2 + 1
         ]
     )
-    middle = [m if isinstance(m, datetime.timedelta) else datetime.timedelta(microseconds=m) for m in middle]
+    middle = [
+        m if isinstance(m, datetime.timedelta) else datetime.timedelta(microseconds=m)
+        for m in middle
+    ]
     return total, sum(middle, datetime.timedelta()) / len(middle)
 
 
@@ -325,5 +332,5 @@ def live_figures() -> LiveFigures:
     try:
         cache.set(key, figures, CACHE_SECONDS)
     except Exception:
-        pass
+        logger.warning("Could not cache the statistics", exc_info=True)
     return figures
