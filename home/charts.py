@@ -74,6 +74,17 @@ def _config(**extra) -> dict:
     }
 
 
+def _empty_bar(element) -> bool:
+    """A bar of height 0: what pygal draws for a masked or missing value in a stacked chart."""
+    if "bar" not in element.get("class", "").split():
+        return False
+    rect = element.find(f"{{{SVG_NS}}}rect")
+    try:
+        return rect is None or float(rect.get("height", "0")) == 0
+    except ValueError:
+        return False
+
+
 def clean_svg(svg: str, *, chart_id: str, title: str, description: str = "") -> SafeString:
     """The SVG without style, script, comments or descriptions, labelled for assistive
     technology: ``role="img"`` and ``aria-labelledby`` pointing at its first ``<title>``."""
@@ -84,7 +95,7 @@ def clean_svg(svg: str, *, chart_id: str, title: str, description: str = "") -> 
                 parent.remove(child)
                 continue
             local = child.tag.rsplit("}", 1)[-1]
-            if local in DROPPED_TAGS or local == "title":
+            if local in DROPPED_TAGS or local == "title" or _empty_bar(child):
                 parent.remove(child)
     for element in root.iter():
         element.attrib.pop("style", None)
