@@ -255,3 +255,22 @@ def test_a_cache_outage_costs_only_the_queries(monkeypatch, frozen_today):
     monkeypatch.setattr(statistics.cache, "get", broken)
     monkeypatch.setattr(statistics.cache, "set", broken)
     assert statistics.live_figures().months[-1].key == (2026, 6)
+
+
+def test_editor_text_is_escaped(client, home_page, frozen_today):
+    hostile = '<script>alert("x")</script>'
+    publish_child(
+        home_page,
+        StatisticsPage(
+            title="数据公开",
+            slug="statistics",
+            introduction=hostile,
+            figures=[
+                ("figure", {"label": hostile, "value": 10, "period": hostile, "source": hostile})
+            ],
+        ),
+    )
+    html = client.get("/statistics/").content.decode()
+    assert hostile not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert hostile not in client.get("/").content.decode()
