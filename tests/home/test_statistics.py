@@ -12,6 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
 import pytest
 
 from home import statistics
@@ -274,3 +277,41 @@ def test_editor_text_is_escaped(client, home_page, frozen_today):
     assert hostile not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert hostile not in client.get("/").content.decode()
+
+
+class TestEditing(WagtailPageTestCase):
+    """Editors create the page in the admin with its figures; one per home page."""
+
+    def setUp(self):
+        from home.demo import ensure_home_page
+
+        from django.contrib.auth import get_user_model
+
+        self.home = ensure_home_page()
+        admin = get_user_model().objects.create_superuser("stats-admin", "a@guitu.invalid", "x")
+        self.client.force_login(admin)
+
+    def test_an_editor_creates_the_statistics_page(self):
+        data = nested_form_data(
+            {
+                "title": "数据公开",
+                "slug": "statistics",
+                "introduction": "年度数据。",
+                "figures": streamfield(
+                    [
+                        (
+                            "figure",
+                            {"label": "护送返乡", "value": 2915, "period": "2025年", "source": ""},
+                        )
+                    ]
+                ),
+                "body": streamfield([]),
+            }
+        )
+        self.assertCanCreate(self.home, StatisticsPage, data)
+        page = StatisticsPage.objects.child_of(self.home).get()
+        assert [f.label for f in page.headline_figures()] == ["护送返乡"]
+        self.assertPageIsRenderable(page)
+        self.assertCanNotCreateAt(StatisticsPage, StatisticsPage)
+        self.home.refresh_from_db()
+        assert not StatisticsPage.can_create_at(self.home)  # at most one per home page
