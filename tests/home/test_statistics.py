@@ -283,9 +283,9 @@ class TestEditing(WagtailPageTestCase):
     """Editors create the page in the admin with its figures; one per home page."""
 
     def setUp(self):
-        from home.demo import ensure_home_page
-
         from django.contrib.auth import get_user_model
+
+        from home.demo import ensure_home_page
 
         self.home = ensure_home_page()
         admin = get_user_model().objects.create_superuser("stats-admin", "a@guitu.invalid", "x")
