@@ -2,7 +2,7 @@
 
 from wagtail.models import Page
 
-from home.models import SECTION_PAGE_TYPES, HomePage, StandardPage
+from home.models import SECTION_PAGE_TYPES, HomePage, StandardPage, StatisticsPage
 from portal.demo import SeedContext, default_site, ensure_child_page, ensure_translation
 from portal.models import SiteSettings
 
@@ -105,6 +105,7 @@ def seed_late(ctx: SeedContext) -> None:
     for slug, zh, en in pages:
         created[slug] = ensure_child_page(home, StandardPage, slug, en=en, **zh)
 
+    ensure_statistics_page(home)
     order_sections(home)
     settings = SiteSettings.for_site(default_site())
     if settings.privacy_page_id is None:
@@ -128,3 +129,47 @@ def order_sections(home: HomePage) -> None:
         if [c.pk for c in children] != [c.pk for c in wanted]:
             for child in wanted:
                 child.move(locale_home, pos="last-child")
+
+
+# Demo headline figures: invented, and labelled so in their source note.
+DEMO_FIGURES = (
+    ("全年救助各类人员", "People helped this year", 12436, "2025年", "2025"),
+    ("救助未成年人", "Minors helped", 386, "2025年", "2025"),
+    ("护送返乡", "People escorted home", 2915, "2025年", "2025"),
+    ("通过寻亲公告找到家人", "Reunions through family-search notices", 147, "2025年", "2025"),
+)
+
+
+def _figures(english: bool) -> list[tuple[str, dict]]:
+    source = "Demo figures (invented)" if english else "演示数据（虚构）"
+    return [
+        (
+            "figure",
+            {
+                "label": en if english else zh,
+                "value": value,
+                "period": period_en if english else period_zh,
+                "source": source,
+            },
+        )
+        for zh, en, value, period_zh, period_en in DEMO_FIGURES
+    ]
+
+
+def ensure_statistics_page(home: HomePage) -> StatisticsPage:
+    return ensure_child_page(
+        home,
+        StatisticsPage,
+        "statistics",
+        title="数据公开",
+        introduction="救助管理站的工作成效：编辑发布的年度数据，以及本网站实时统计的匿名数据。",
+        figures=_figures(english=False),
+        en={
+            "title": "Statistics",
+            "introduction": (
+                "The rescue stations' work in figures: yearly figures published by the editors "
+                "and anonymous figures counted live by this website."
+            ),
+            "figures": _figures(english=True),
+        },
+    )

@@ -12,7 +12,6 @@ from django import template
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 
@@ -118,37 +117,48 @@ def home_url() -> str:
     return reverse("wagtail_serve", args=[""])
 
 
+def _frame_pages(request, page) -> dict:
+    """The live public children of the current locale's home page that the frame links to, in
+    one query: ``nav`` (Home, every section page and pages marked "show in menus") and
+    ``footer`` (page types whose class sets ``show_in_footer``, e.g. the statistics page)."""
+
+    def compute():
+        home = _locale_home(request, page)
+        if home is None:
+            return {"nav": [], "footer": []}
+        section_ids = set(_section_content_type_ids())
+        report_ct = _report_content_type_id()
+        nav = [{"page": home, "url": _url(home, request), "title": None, "is_home": True}]
+        footer = []
+        for child in home.get_children().live().public():
+            item = {
+                "page": child,
+                "url": _url(child, request),
+                "title": child.title,
+                "is_report": child.content_type_id == report_ct,
+            }
+            if child.content_type_id in section_ids or child.show_in_menus:
+                nav.append(item)
+            elif getattr(child.specific_class, "show_in_footer", False):
+                footer.append(item)
+        return {"nav": nav, "footer": footer}
+
+    return _cached(request, "frame_pages", compute)
+
+
+@register.simple_tag(takes_context=True)
+def footer_pages(context) -> list[dict]:
+    request, page = _request_and_page(context)
+    return _frame_pages(request, page)["footer"]
+
+
 @register.inclusion_tag("includes/primary_nav.html", takes_context=True)
 def primary_navigation(context):
     """Home, then the live children of the current locale's home page in tree order: every
     section page (policies, open days, notices, stations, report) and any other page that
     editors mark "show in menus" (e.g. about us)."""
     request, page = _request_and_page(context)
-
-    def compute():
-        home = _locale_home(request, page)
-        if home is None:
-            return []
-        children = (
-            home.get_children()
-            .live()
-            .public()
-            .filter(Q(content_type_id__in=_section_content_type_ids()) | Q(show_in_menus=True))
-        )
-        report_ct = _report_content_type_id()
-        items = [{"page": home, "url": _url(home, request), "title": None, "is_home": True}]
-        items += [
-            {
-                "page": child,
-                "url": _url(child, request),
-                "title": child.title,
-                "is_report": child.content_type_id == report_ct,
-            }
-            for child in children
-        ]
-        return items
-
-    items = _cached(request, "nav", compute)
+    items = _frame_pages(request, page)["nav"]
     path = request.path if request is not None else None
     for item in items:
         item["current"] = None

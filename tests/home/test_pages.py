@@ -8,7 +8,7 @@ from wagtail.test.utils import WagtailPageTestCase
 import pytest
 
 from events.models import EventIndexPage, EventPage
-from home.models import HomePage, StandardPage
+from home.models import HomePage, StandardPage, StatisticsPage
 from notices.models import FamilySearchNoticePage, NoticeIndexPage
 from policies.models import PolicyExplainerPage, PolicyIndexPage
 from stations.models import StationDirectoryPage
@@ -53,7 +53,11 @@ class TestPageTree(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
 
     def test_home_page_children(self):
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, *SECTION_MODELS})
+        self.assertAllowedSubpageTypes(HomePage, {StandardPage, StatisticsPage, *SECTION_MODELS})
+
+    def test_statistics_page_only_under_the_home_page(self):
+        self.assertAllowedParentPageTypes(StatisticsPage, {HomePage})
+        self.assertAllowedSubpageTypes(StatisticsPage, set())
 
 
 def test_at_most_one_home_page_per_parent_and_one_section_each(home_page, sections):
