@@ -112,6 +112,10 @@ def live_site():
         ("migrate", "--noinput", "-v0"),
         ("seed_demo",),
         ("update_index", "-v0"),
+        # Seeding queues about a thousand background tasks (renditions, reference index);
+        # `make run` works them off in its first minute. Done here first, so that the emails
+        # the journeys wait for are not queued behind them.
+        ("db_worker", "--batch", "--no-startup-delay", "--no-reload"),
     ):
         result = manage(env, *args, timeout=600)
         assert result.returncode == 0, f"{args}: {result.stderr[-3000:]}"

@@ -114,3 +114,86 @@ def test_report_a_sighting_with_a_photo_then_check_its_status(phone, live_site, 
         "print(t.station.name, t.photo.name)"
     )
     assert "南宁" in out and " tips/" in out, out
+
+
+def wait_for(find, timeout=30.0, interval=0.2):
+    """Poll ``find()`` until it returns something truthy (work the task worker does after a
+    request: emails); fail after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = find()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"nothing after {timeout}s")
+        time.sleep(interval)
+
+
+def places_left(page, venue_name: str) -> int:
+    venue = page.locator("article.venue").filter(has=page.get_by_role("heading", name=venue_name))
+    text = venue.locator(".venue__facts").inner_text()
+    match = re.search(r"剩余\s*(\d+)\s*个名额", text)
+    assert match, text
+    return int(match.group(1))
+
+
+def test_register_for_an_open_day_get_the_email_and_cancel(phone, live_site, shot):
+    page = phone
+    venue_name = "柳州市救助管理站"
+    page.goto("/events/")
+    page.get_by_role("link", name="走进救助站开放日").first.click()
+    expect(page.locator("h1")).to_contain_text("走进救助站开放日")
+    before = places_left(page, venue_name)
+    assert before >= 2
+    shot(page, "01-event")
+
+    page.get_by_role("link", name=f"报名 {venue_name}").click()
+    expect(page.locator("h1")).to_contain_text(venue_name)
+    address = f"visitor-{before}@guitu-e2e.invalid"
+    page.fill("#id_name", "李晓梅")
+    page.fill("#id_phone", f"1380013{before:04d}")
+    page.fill("#id_email", address)
+    page.locator("input[name=party_size][value='2']").check()
+    page.check("#id_consent")
+    shot(page, "02-form")
+    page.locator("form.event-form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("报名成功")
+    expect(page.locator(".receipt")).to_contain_text(address)
+    shot(page, "03-registered")
+
+    page.goto("/events/station-open-day/")
+    assert places_left(page, venue_name) == before - 2
+
+    # The confirmation email, with the visit as a calendar file, written by the task worker.
+    message = wait_for(lambda: live_site.emails_to(address))[-1]
+    assert venue_name in message["Subject"] or venue_name in message.get_body().get_content()
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "李晓梅" in body
+    calendars = [
+        part for part in message.iter_attachments() if part.get_filename("").endswith(".ics")
+    ]
+    assert len(calendars) == 1
+    calendar = Calendar.from_ical(calendars[0].get_content())
+    (visit,) = calendar.walk("VEVENT")
+    assert venue_name in str(visit["SUMMARY"]) or venue_name in str(visit.get("LOCATION", ""))
+    assert visit["DTSTART"].dt.year >= datetime.now(BEIJING).year
+    cancel_url = re.search(r"https?://\S+/registrations?/\S+", body)
+    assert cancel_url, body
+    cancel_url = cancel_url.group(0)
+    assert cancel_url.startswith(live_site.url)
+
+    # The signed link asks once more, then cancels; the places are free again.
+    page.goto(cancel_url)
+    expect(page.locator("h1")).to_have_text("取消报名")
+    shot(page, "04-cancel-confirm")
+    page.get_by_role("button", name="确定取消报名").click()
+    expect(page.locator(".receipt")).to_contain_text("已取消")
+    shot(page, "05-cancelled")
+    page.goto("/events/station-open-day/")
+    assert places_left(page, venue_name) == before
+
+    # A tampered link does nothing.
+    page.goto(cancel_url[:-3] + ("aaa" if not cancel_url.endswith("aaa") else "bbb"))
+    expect(page.locator(".form-alert")).to_be_visible()
