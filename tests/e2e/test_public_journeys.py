@@ -197,3 +197,78 @@ def test_register_for_an_open_day_get_the_email_and_cancel(phone, live_site, sho
     # A tampered link does nothing.
     page.goto(cancel_url[:-3] + ("aaa" if not cancel_url.endswith("aaa") else "bbb"))
     expect(page.locator(".form-alert")).to_be_visible()
+
+
+def test_filter_notices_open_one_and_send_a_lead(phone, live_site, shot):
+    page = phone
+    page.goto("/notices/")
+    count = page.locator(".notice-count")
+    expect(count).to_contain_text("共")
+    total = int(re.search(r"\d+", count.inner_text()).group(0))
+    cards = page.locator(".notice-card")
+    shot(page, "01-all")
+
+    page.select_option("#id_sex", "male")
+    page.select_option("#id_age", "elderly")
+    page.locator("form.notice-filter button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"sex=male.*age=elderly|age=elderly.*sex=male"))
+    filtered = int(re.search(r"\d+", count.inner_text()).group(0))
+    assert 0 < filtered < total
+    expect(cards).to_have_count(filtered)
+    for facts in cards.locator(".notice-card__facts").all_inner_texts():
+        assert re.search(r"性别\s*男", facts), facts
+        ages = [int(n) for n in re.findall(r"年龄\s*(\d+)[–-](\d+)", facts)[0]]
+        assert max(ages) >= 60, facts
+    shot(page, "02-filtered")
+
+    first = cards.first
+    title = first.locator(".notice-card__title").inner_text()
+    first.locator(".notice-card__link").click()
+    expect(page.locator("h1")).to_have_text(title)
+    number = page.locator("dd").filter(has_text=re.compile(r"^\d{6}-\d{4}-\d{4}$")).first
+    expect(number).to_be_visible()
+
+    # Sent without the required fields first: messages in Chinese, nothing filed.
+    lead = page.locator("form.lead-form")
+    lead.locator("button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_contain_text("请修改以下内容")
+    lead = page.locator("form.lead-form")
+    lead.locator("#id_relationship").fill("同村的邻居")
+    lead.locator("#id_description").fill("他很像我们村走失多年的王大爷，家在宾阳县。")
+    lead.locator("#id_reporter_name").fill("王小明")
+    lead.locator("#id_reporter_phone").fill("13900139000")
+    lead.locator("#id_consent_forwarding").check()
+    shot(page, "03-lead-form")
+    lead.locator("button[type=submit]").click()
+    thanks = page.locator(".notice-thanks")
+    expect(thanks).to_contain_text("谢谢您：救助站已收到您的信息")
+    reference = thanks.locator(".receipt__code").first.inner_text().strip()
+    shot(page, "04-lead-sent")
+
+    # The lead is a tip in the holding station's queue, linked to the notice.
+    out = live_site.shell(
+        "from tip_reports.models import TipReport; "
+        f"t = TipReport.objects.get(reference__in={[reference, reference.replace('-', '')]!r}); "
+        "print(t.related_notice.title if t.related_notice else None, '|', t.station.name)"
+    )
+    assert title in out, out
+
+
+@pytest.mark.parametrize("query", ["南宁", "寻亲"])
+def test_search_in_chinese_highlights_the_words(phone, query, shot):
+    page = phone
+    page.goto("/")
+    box = page.locator("#site-search-query")
+    box.fill(query)
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    results = page.locator(".search-result")
+    expect(results.first).to_be_visible()
+    assert results.count() >= 2
+    marks = page.locator(".search-results mark")
+    expect(marks.first).to_have_text(query)
+    assert all(text == query for text in marks.all_inner_texts()[:10])
+    shot(page, f"results-{query}")
+    results.first.locator(".search-result__link").click()
+    expect(page.locator("h1")).to_be_visible()
+    assert "/search/" not in page.url
