@@ -6,13 +6,14 @@ explainer goes live only after a moderator approves it."""
 from __future__ import annotations
 
 import re
+import time
 from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import DEMO_PASSWORD, PHONE
 
 pytestmark = pytest.mark.e2e
 
@@ -108,3 +109,78 @@ def test_station_staff_sets_up_two_step_signs_in_and_resolves_a_tip(
         "print(t.status, list(t.events.values_list('to_status', flat=True))[-3:])"
     )
     assert "resolved ['acknowledged', 'dispatched', 'resolved']" in out, out
+
+
+MODERATOR = "moderator-e2e"
+
+
+def test_an_explainer_change_goes_live_only_after_a_moderator_approves_it(
+    desktop, phone, new_context, live_site, shot
+):
+    # A moderator who is not the editor (the demo's `editor` may also moderate; the point here
+    # is that a second person approves). Neither can open tips, so neither needs two-step.
+    out = live_site.shell(
+        "from django.contrib.auth import get_user_model\n"
+        "from django.contrib.auth.models import Group\n"
+        "from policies.models import PolicyExplainerPage\n"
+        f"u, _ = get_user_model().objects.get_or_create(username={MODERATOR!r}, "
+        "defaults={'first_name': '审核员'})\n"
+        f"u.set_password({DEMO_PASSWORD!r}); u.save()\n"
+        "u.groups.add(Group.objects.get(name='Moderators'))\n"
+        "p = PolicyExplainerPage.objects.live().get(slug='how-to-ask-for-help', "
+        "locale__language_code='zh-hans')\n"
+        # Rerun against the same site (GUITU_E2E_URL): start from no review in progress.
+        "p.current_workflow_state and p.current_workflow_state.cancel(user=u)\n"
+        "print(p.pk, p.get_workflow().name)\n"
+    )
+    page_id, workflow_name = out.split()[-2:]
+    assert workflow_name == "政策解读审核"
+    public_path = "/policies/how-to-ask-for-help/"
+    public = phone
+    public.goto(public_path)
+    summary = public.locator(".explainer__summary")
+    original = summary.inner_text().strip()
+    addition = f"（{int(time.time()) % 100000}号更新：周末也可以来站求助。）"
+    changed = original[: 120 - len(addition)] + addition
+
+    editor = desktop
+    sign_in(editor, "editor")
+    expect(editor).to_have_url(re.compile(r"/admin/$"))
+    editor.goto(f"/admin/pages/{page_id}/edit/")
+    editor.fill("#id_summary", changed)
+    editor.get_by_role("button", name="更多动作").click()
+    submit = editor.locator("button[name=action-submit]")
+    expect(submit).to_have_text(re.compile("提交给政策解读审核"))
+    shot(editor, "01-editor-submits")
+    submit.click()
+    expect(editor.locator(".messages")).to_contain_text("已经提交进行审核")
+
+    # Submitted, not published: the public still reads the approved text.
+    public.goto(public_path)
+    expect(summary).to_have_text(original)
+
+    moderator = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(moderator, MODERATOR)
+    review = moderator.locator(".w-panel").filter(has_text="等待你的审查")
+    expect(review).to_contain_text("如何求助，或为需要帮助的人报告")
+    shot(moderator, "02-awaiting-review")
+    moderator.goto(f"/admin/pages/{page_id}/edit/")
+    expect(moderator.locator("#id_summary")).to_have_value(changed)
+    moderator.get_by_role("button", name="更多动作").click()
+    moderator.get_by_role("button", name=re.compile(r"^批准\s*和发布$")).click()
+    expect(moderator.locator(".messages")).to_contain_text("已被更新")
+    shot(moderator, "03-approved")
+
+    # A visitor who has not seen the page in the last minute (browsers keep public pages for
+    # max-age=60 s) gets the approved text from the site's page cache at once.
+    visitor = new_context(**PHONE).new_page()
+    visitor.goto(public_path)
+    expect(visitor.locator(".explainer__summary")).to_have_text(changed)
+    shot(visitor, "04-live")
+    out = live_site.shell(
+        "from policies.models import PolicyExplainerPage\n"
+        f"p = PolicyExplainerPage.objects.get(pk={page_id})\n"
+        "s = p.workflow_states.order_by('-created_at').first()\n"
+        "print(s.status, s.requested_by.username, p.live_revision.user.username, p.has_unpublished_changes)\n"
+    )
+    assert out.split()[-4:] == ["approved", "editor", MODERATOR, "False"], out
