@@ -103,7 +103,9 @@ def live_site():
     if os.environ.get("GUITU_E2E_URL"):
         url = os.environ["GUITU_E2E_URL"].rstrip("/")
         var_dir = Path(os.environ["GUITU_E2E_VAR_DIR"])
-        yield LiveSite(url=url, var_dir=var_dir, env=_site_environment(var_dir, url.rsplit(":")[-1]))
+        yield LiveSite(
+            url=url, var_dir=var_dir, env=_site_environment(var_dir, url.rsplit(":")[-1])
+        )
         return
     var_dir = Path(tempfile.mkdtemp(prefix="guitu-e2e-"))
     port = int(os.environ.get("GUITU_E2E_PORT") or free_port())

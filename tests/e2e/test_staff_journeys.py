@@ -90,7 +90,9 @@ def test_station_staff_sets_up_two_step_signs_in_and_resolves_a_tip(
             has=staff.locator(f"button[name=action][value={action}]")
         )
         for select in form.locator("select").all():
-            values = [v for v in select.locator("option").evaluate_all("os => os.map(o => o.value)") if v]
+            values = [
+                v for v in select.locator("option").evaluate_all("os => os.map(o => o.value)") if v
+            ]
             select.select_option(values[0])
         notes = form.locator("textarea")
         if notes.count():
