@@ -193,11 +193,17 @@ def new_context(browser, live_site):
         context.close()
 
 
+@pytest.fixture(scope="session")
+def _fresh_screenshots():
+    """Each run's screenshots only: the folder is emptied once per session."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir()
+
+
 @pytest.fixture
-def shot(request):
+def shot(request, _fresh_screenshots):
     """``shot(page, "name")`` saves a full-page screenshot under tests/e2e/screenshots/."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    prefix = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")
+    prefix = re.sub(r"[^\w]+", "-", request.node.name.lower()).strip("-")
 
     def take(page, name: str) -> Path:
         path = SCREENSHOTS / f"{prefix}--{name}.png"
