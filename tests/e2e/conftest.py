@@ -205,9 +205,15 @@ def shot(request, _fresh_screenshots):
     """``shot(page, "name")`` saves a full-page screenshot under tests/e2e/screenshots/."""
     prefix = re.sub(r"[^\w]+", "-", request.node.name.lower()).strip("-")
 
-    def take(page, name: str) -> Path:
+    def take(page, name: str, show=None) -> Path:
+        """``show``: a locator to scroll to first (the admin scrolls inside its own panel, so a
+        full-page screenshot shows only its top)."""
         path = SCREENSHOTS / f"{prefix}--{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if show is not None:
+            show.scroll_into_view_if_needed()
+            page.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take

@@ -104,6 +104,7 @@ def test_station_staff_sets_up_two_step_signs_in_and_resolves_a_tip(
     last = timeline.last
     expect(last).to_contain_text("已处置")
     expect(last).to_contain_text("南宁")
+    shot(staff, "06-timeline", show=staff.locator("#tip-timeline-heading"))
 
     out = live_site.shell(
         "from tip_reports.models import TipReport; "
