@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 APPS := portal home stations policies events notices tip_reports
 
-.PHONY: install run test lint format messages compilemessages migrate seed lock clean bench bench-search
+.PHONY: install run test e2e lint format messages compilemessages migrate seed lock clean bench bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,17 @@ PYTEST_JOBS ?= auto
 test: compilemessages
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest \
 		-n $(PYTEST_JOBS) $(if $(filter 0,$(PYTEST_JOBS)),,--dist loadfile) $(PYTEST_ARGS)
+
+# Browser journeys and accessibility checks (tests/e2e; not part of `make test`): a live demo
+# site served as by `make run`, Debian's /usr/bin/chromium (never downloaded), axe-core from
+# the npm registry (`npm ci` in tests/e2e whenever its lock changes).
+E2E_NPM := tests/e2e/node_modules/.package-lock.json
+
+$(E2E_NPM): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+e2e: compilemessages $(E2E_NPM)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # HTTP benchmark (not part of `make test`): gunicorn under production settings on a generated
 # database, pinned to one core, a load generator on the other; see docs/performance.md.

@@ -35,6 +35,7 @@ from .models import (
     PolicyTopic,
     RelatedExplainer,
 )
+from .review import ensure_review_workflow
 from .taxonomy import ensure_taxonomy
 
 S = PolicyExplainerPage.SourceStatus
@@ -1392,7 +1393,7 @@ def ensure_explainers(index: PolicyIndexPage) -> int:
 
 def seed(ctx: SeedContext) -> None:
     ensure_taxonomy(PolicyTopic, Audience)
-    ensure_child_page(
+    index = ensure_child_page(
         default_site().root_page,
         PolicyIndexPage,
         "policies",
@@ -1402,6 +1403,12 @@ def seed(ctx: SeedContext) -> None:
             "title": "Policy explainers",
             "introduction": "Plain-language explainers of rescue-management policy: who can get help, how to ask, and what the stations do.",
         },
+    )
+    # Editors submit explainers; a moderator approves them (docs/decisions.md, issue 11).
+    ensure_review_workflow(
+        *PolicyIndexPage.objects.filter(
+            pk__in=[index.pk, *index.get_translations().values_list("pk", flat=True)]
+        )
     )
 
 
