@@ -44,6 +44,7 @@ PUBLIC_PAGES = [
     PublicPage("notices index", "/notices/"),
     PublicPage("notices filtered", "/notices/?sex=female&age=elderly"),
     PublicPage("notice", "/notices/", ".notice-card__link"),
+    PublicPage("notice lead form", "/notices/demo-notice-01/lead/"),
     PublicPage("notice poster", "/notices/demo-notice-01/poster/"),
     PublicPage("stations index", "/stations/"),
     PublicPage("station", "/stations/", "a[href^='/stations/45']"),
@@ -52,6 +53,7 @@ PUBLIC_PAGES = [
     PublicPage("search results", "/search/?q=南宁"),
     PublicPage("search, nothing found", "/search/?q=没有这个词语"),
     PublicPage("standard page", "/about/"),
+    PublicPage("statistics", "/statistics/"),
     PublicPage("not found", "/no-such-page/", error_page=True),
 ]
 ENGLISH_PAGES = [
@@ -59,10 +61,19 @@ ENGLISH_PAGES = [
     PublicPage("notices index (en)", "/en/notices/"),
     PublicPage("report form (en)", "/en/report/"),
     PublicPage("search results (en)", "/en/search/?q=Nanning"),
+    PublicPage("statistics (en)", "/en/statistics/"),
     PublicPage("policy explainer (en)", "/en/policies/", ".explainer-card__link"),
 ]
 # Pages of the 200% text check: those a worried passer-by or an older reader lands on.
-LARGE_TEXT_PAGES = ["/", "/report/", "/notices/", "/notices/demo-notice-01/", "/events/"]
+LARGE_TEXT_PAGES = [
+    "/",
+    "/report/",
+    "/notices/",
+    "/notices/demo-notice-01/",
+    "/notices/demo-notice-01/lead/",
+    "/events/",
+    "/statistics/",
+]
 SEVERE = ("serious", "critical")
 
 

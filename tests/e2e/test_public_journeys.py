@@ -228,6 +228,13 @@ def test_filter_notices_open_one_and_send_a_lead(phone, live_site, shot):
     number = page.locator("dd").filter(has_text=re.compile(r"^\d{6}-\d{4}-\d{4}$")).first
     expect(number).to_be_visible()
 
+    # The notice (the page people share, served from the cache) has no form of its own: a
+    # button opens the form for this notice.
+    expect(page.locator("form.lead-form")).to_have_count(0)
+    page.get_by_role("link", name="告诉救助站我知道的情况").click()
+    expect(page).to_have_url(re.compile(r"/lead/#lead$"))
+    expect(page.locator("h1")).to_have_text(title)
+
     # Sent without the required fields first: messages in Chinese, nothing filed.
     lead = page.locator("form.lead-form")
     lead.locator("button[type=submit]").click()
@@ -272,3 +279,47 @@ def test_search_in_chinese_highlights_the_words(phone, query, shot):
     results.first.locator(".search-result__link").click()
     expect(page.locator("h1")).to_be_visible()
     assert "/search/" not in page.url
+
+
+def test_large_text_switch_persists_across_pages(phone, shot):
+    """适老化: an older reader switches to large text once; every page after keeps it."""
+    page = phone
+    page.goto("/")
+    switch = page.locator("[data-text-size-toggle]")
+    expect(switch).to_be_visible()
+    expect(switch).to_have_attribute("aria-pressed", "false")
+    size = (
+        "parseFloat(getComputedStyle(document.querySelector('main p, main li, main a')).fontSize)"
+    )
+    before = page.evaluate(size)
+    switch.click()
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-large\b"))
+    assert page.evaluate(size) >= before * 1.2
+    shot(page, "01-large-text-home")
+
+    page.goto("/notices/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-large\b"))
+    expect(page.locator("[data-text-size-toggle]")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "02-large-text-notices")
+
+    page.locator("[data-text-size-toggle]").click()
+    page.reload()
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\btext-large\b"))
+
+
+def test_statistics_show_charts_with_tables(phone, shot):
+    page = phone
+    page.goto("/statistics/")
+    charts = page.locator("svg[role=img]")
+    assert charts.count() >= 2
+    for index in range(charts.count()):
+        chart = charts.nth(index)
+        labelled = chart.get_attribute("aria-labelledby")
+        assert labelled and page.locator(f"#{labelled.split()[0]}").count() == 1
+    tables = page.locator("table")
+    assert tables.count() >= charts.count()
+    expect(tables.first.locator("caption")).not_to_be_empty()
+    assert "<5" in page.locator("main").inner_text()
+    shot(page, "01-statistics")
