@@ -5,13 +5,11 @@ Migration 0003 creates the workflow and attaches it to every notice index that e
 ``ensure_review_workflow`` does the same for index pages created later (seed_demo, tests).
 """
 
-from django.contrib.auth.models import Group
+from wagtail.models import Workflow
 
-from wagtail.models import GroupApprovalTask, Workflow, WorkflowPage, WorkflowTask
+from portal.workflows import ensure_moderation_workflow
 
-from portal.roles import MODERATORS
-
-# Stored names (not translated at run time): the migration writes the same strings.
+# Stored names (not translated at run time).
 WORKFLOW_NAME = "寻亲公告审核"
 TASK_NAME = "审核寻亲公告"
 
@@ -19,14 +17,4 @@ TASK_NAME = "审核寻亲公告"
 def ensure_review_workflow(*index_pages) -> Workflow:
     """The review workflow (created if missing), attached to each of ``index_pages`` that has
     no workflow of its own yet."""
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
-    if workflow is None:
-        workflow = Workflow.objects.create(name=WORKFLOW_NAME, active=True)
-        task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
-        if task is None:
-            task = GroupApprovalTask.objects.create(name=TASK_NAME, active=True)
-            task.groups.add(Group.objects.get_or_create(name=MODERATORS)[0])
-        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    for page in index_pages:
-        WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
-    return workflow
+    return ensure_moderation_workflow(WORKFLOW_NAME, TASK_NAME, *index_pages)
