@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 ``demo_site`` builds the whole demo tree through ``seed_demo`` (the same code `make run` uses),
-so tests read the portal as a newcomer sees it. When GUITU_REQUIRE_DATABASE names a vendor
+so tests read the portal as a newcomer sees it; it is seeded once per test process for all the
+tests that use it, which run first (``_SharedDemo``). When GUITU_REQUIRE_DATABASE names a vendor
 (``.ci/run`` sets it to ``postgresql``), the run fails at once if the tests would use another
 database, so a PostgreSQL run can never silently fall back to SQLite.
 """
@@ -39,6 +40,8 @@ def pytest_runtest_teardown(item, nextitem):
     ``-n`` (pytest-xdist, whole files per worker) ordinary tests can follow them on the same
     worker, so the database is put back as it was created before the next ordinary test."""
     yield
+    if nextitem is None or not _uses_demo(nextitem):
+        _SharedDemo.close(item.config.stash[blocking_manager_key])
     if nextitem is None or not _is_transactional(item) or _is_transactional(nextitem):
         return
     from django.db import connections
@@ -103,14 +106,54 @@ def _clear_cache():
     cache.clear()
 
 
+class _SharedDemo:
+    """The demo content, seeded once inside a transaction that stays open while the tests that
+    use it run one after another (they are put first, see ``pytest_collection_modifyitems``);
+    each test runs in its own savepoint on top of it. The transaction is rolled back before the
+    first test that does not use the demo, so no other test ever sees it."""
+
+    atomic = None
+
+    @classmethod
+    def open(cls, blocker):
+        if cls.atomic is not None:
+            return
+        with blocker.unblock():
+            if connection.in_atomic_block:
+                raise RuntimeError("the demo must be seeded outside a test's transaction")
+            cls.atomic = transaction.atomic()
+            cls.atomic.__enter__()
+            try:
+                call_command("seed_demo", stdout=io.StringIO())
+            except BaseException:
+                cls.close(blocker)
+                raise
+
+    @classmethod
+    def close(cls, blocker):
+        if cls.atomic is None:
+            return
+        atomic, cls.atomic = cls.atomic, None
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _uses_demo(item) -> bool:
+    return "_demo_content" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Demo tests first (seeded once per process), then the rest, transactional tests last as
+    pytest-django orders them; the sort is stable, so files stay together."""
+    items.sort(key=lambda item: (_is_transactional(item), not _uses_demo(item)))
+
+
 @pytest.fixture(scope="module")
 def _demo_content(django_db_setup, django_db_blocker):
-    """Seed once per test module inside a transaction that is rolled back afterwards; each
-    test then runs in its own savepoint on top of it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+    """Module scope so that it is set up before any test's own transaction (a ``django_db``
+    mark's fixture is function-scoped); opening is a no-op while the demo is open."""
+    _SharedDemo.open(django_db_blocker)
 
 
 @pytest.fixture
