@@ -39,7 +39,7 @@ MONTHS = 12
 CAMPAIGNS = 6
 CACHE_SECONDS = 300
 CACHE_KEY = "home.statistics:v1:{language}"
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+LOCAL_TIME = ZoneInfo(settings.TIME_ZONE)  # months are counted in Beijing time
 MASK = "<5"
 
 

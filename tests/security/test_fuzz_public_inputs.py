@@ -55,6 +55,12 @@ any_text = st.one_of(
 )
 
 
+def form_bodies(field_names, max_size):
+    """Form bodies of the form's own field names and arbitrary ones, with arbitrary values."""
+    names = st.one_of(st.sampled_from(field_names), st.text(max_size=20))
+    return st.dictionaries(names, any_text, max_size=max_size)
+
+
 @pytest.fixture
 def no_rate_limits(settings):
     """Most cases exercise validation, not the rate limit (which has its own tests)."""
@@ -116,9 +122,7 @@ def a_valid_tip() -> dict:
 
 @FUZZ
 @given(
-    fields=st.dictionaries(
-        st.one_of(st.sampled_from(TIP_FIELDS), st.text(max_size=20)), any_text, max_size=12
-    ),
+    fields=form_bodies(TIP_FIELDS, max_size=12),
     start_valid=st.booleans(),
 )
 def test_tip_form_never_fails_and_saves_all_or_nothing(
@@ -173,9 +177,7 @@ LEAD_FIELDS = [
 
 @FUZZ
 @given(
-    fields=st.dictionaries(
-        st.one_of(st.sampled_from(LEAD_FIELDS), st.text(max_size=20)), any_text, max_size=8
-    ),
+    fields=form_bodies(LEAD_FIELDS, max_size=8),
     start_valid=st.booleans(),
 )
 def test_notice_lead_never_fails_and_saves_all_or_nothing(
@@ -268,9 +270,7 @@ def open_venue():
 
 @FUZZ
 @given(
-    fields=st.dictionaries(
-        st.one_of(st.sampled_from(REGISTRATION_FIELDS), st.text(max_size=20)), any_text, max_size=8
-    ),
+    fields=form_bodies(REGISTRATION_FIELDS, max_size=8),
     start_valid=st.booleans(),
 )
 def test_open_day_registration_never_fails_and_saves_all_or_nothing(
