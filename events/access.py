@@ -6,15 +6,16 @@
   permission, and members of the venue's own station. Nobody else, whatever URL they try.
 """
 
-from stations.models import StationMembership
+from stations.access import is_active_user, is_coordinator, member_station_ids
 
-COORDINATE_PERMISSION = "stations.coordinate_stations"
+__all__ = ["may_see_counts", "may_see_registrants", "member_station_ids", "sees_all_registrants"]
+
 DETAILS_PERMISSION = "events.view_registrant_details"
 ADMIN_PERMISSION = "wagtailadmin.access_admin"
 
 
 def _active(user) -> bool:
-    return bool(user.is_authenticated and user.is_active)
+    return is_active_user(user)
 
 
 def may_see_counts(user) -> bool:
@@ -22,17 +23,7 @@ def may_see_counts(user) -> bool:
 
 
 def sees_all_registrants(user) -> bool:
-    return _active(user) and (
-        user.is_superuser
-        or user.has_perm(COORDINATE_PERMISSION)
-        or user.has_perm(DETAILS_PERMISSION)
-    )
-
-
-def member_station_ids(user) -> set[int]:
-    if not _active(user):
-        return set()
-    return set(StationMembership.objects.filter(user=user).values_list("station_id", flat=True))
+    return is_coordinator(user) or (_active(user) and user.has_perm(DETAILS_PERMISSION))
 
 
 def may_see_registrants(user, venue) -> bool:

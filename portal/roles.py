@@ -47,13 +47,21 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     EDITORS: [
         "stations.view_area",
         "stations.view_station",
-        "stations.change_station",
     ],
+}
+
+# Permissions a group must NOT hold, taken away after every migrate. Ensuring is otherwise
+# additive (an administrator's extra grants stay); these are the exceptions where an earlier
+# version granted too much: editors once changed stations, i.e. where tips go (issue 16).
+REVOKED_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: ["stations.change_station", "stations.add_station", "stations.delete_station"],
+    MODERATORS: ["stations.change_station", "stations.add_station", "stations.delete_station"],
 }
 
 
 def ensure_groups(sender=None, **kwargs) -> None:
-    """Create the role groups and add any permission they lack. Never removes a permission.
+    """Create the role groups and add any permission they lack; remove only the permissions
+    listed in REVOKED_PERMISSIONS.
 
     As a post_migrate receiver it acts once, after the last app (when every app's permissions
     exist); called directly (sender=None) it always acts.
@@ -77,3 +85,12 @@ def ensure_groups(sender=None, **kwargs) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.add(*wanted)
+    for group_name, perm_names in REVOKED_PERMISSIONS.items():
+        group = Group.objects.filter(name=group_name).first()
+        if group is None:
+            continue
+        for perm_name in perm_names:
+            app_label, codename = perm_name.split(".")
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
+from portal import outbound
 from portal.models import phone_validator
 from portal.pages import SectionIndexPage
 
@@ -105,8 +106,9 @@ class StationQuerySet(models.QuerySet):
 class Station(index.Indexed, models.Model):
     """A rescue-management station (救助管理站) or the provincial duty desk.
 
-    Provincial editors maintain stations; the public directory, tip routing and notices all
-    read from here. Exactly one active station may be the fallback duty desk that receives tips
+    Coordinators maintain stations (a station lead may correct their own station's public
+    details; stations/views.py says who changes what); the public directory, tip routing and
+    notices all read from here. Exactly one active station may be the fallback duty desk that receives tips
     no other station serves.
     """
 
@@ -135,7 +137,17 @@ class Station(index.Indexed, models.Model):
         _("office phone"), max_length=30, blank=True, validators=[phone_validator]
     )
     hotline = models.CharField(_("24-hour hotline"), max_length=30, validators=[phone_validator])
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(
+        _("email"),
+        blank=True,
+        help_text=_("Public contact address; new tips are also announced to it."),
+    )
+    visiting_hours = models.CharField(
+        _("visiting hours"),
+        max_length=100,
+        blank=True,
+        help_text=_("When families and visitors can come to the office, e.g. 工作日 8:30–17:30."),
+    )
     webhook_url = models.URLField(
         _("webhook URL"),
         blank=True,
@@ -249,6 +261,17 @@ class Station(index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        if self.webhook_url:
+            try:
+                outbound.check_url(self.webhook_url)
+            except outbound.OutboundRefused:
+                raise ValidationError(
+                    {
+                        "webhook_url": _(
+                            "Use an https:// address without a user name or password."
+                        )
+                    }
+                ) from None
         if self.webhook_url and not self.webhook_secret:
             raise ValidationError({"webhook_secret": _("A webhook needs a signing secret.")})
 

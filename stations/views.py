@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,11 +10,14 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from . import audit
+from .access import COORDINATE_PERMISSION, is_coordinator, lead_station_ids
 from .forms import StationAdminForm
 from .models import Area, Station, StationMembership
 
@@ -74,6 +78,88 @@ class AreaViewSet(ModelViewSet):
         )
 
 
+class StationPermissionPolicy(ModelPermissionPolicy):
+    """Who may change a station (docs/architecture.md, "Roles").
+
+    Where tips go — the code, location, coordinates, activity, the duty-desk flag, the
+    jurisdiction, the notification email and the webhook — is changed only by coordinators and
+    superusers: they alone may add, delete or change every field. A station lead may open their
+    own station and change its public details (the fields without ``permission=`` in the edit
+    form below). Content editors may look stations up (to choose a notice's holding station) but
+    change none. Viewing follows the ordinary ``view_station`` permission.
+    """
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "delete"):
+            return is_coordinator(user)
+        if action == "change":
+            return is_coordinator(user) or bool(lead_station_ids(user))
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "change" and not is_coordinator(user):
+            return instance.pk in lead_station_ids(user)
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if is_coordinator(user):
+            return Station.objects.all()
+        if "change" in actions and set(actions) <= {"change"}:
+            return Station.objects.filter(pk__in=lead_station_ids(user))
+        return super().instances_user_has_any_permission_for(user, actions)
+
+    def users_with_any_permission(self, actions):
+        coordinators = get_user_model().objects.with_perm(
+            COORDINATE_PERMISSION, is_active=True, include_superusers=True
+        )
+        if set(actions) & {"add", "delete", "change"}:
+            leads = get_user_model().objects.filter(
+                is_active=True, station_memberships__role=StationMembership.Role.LEAD
+            )
+            return (coordinators | leads).distinct()
+        return super().users_with_any_permission(actions)
+
+
+class StationEditView(generic.EditView):
+    """Opens only a station the user may change; audits and announces routing changes."""
+
+    def get_object(self, queryset=None):
+        station = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", station
+        ):
+            raise PermissionDenied
+        self.routing_before = audit.snapshot(station)
+        return station
+
+    def save_instance(self):
+        station = super().save_instance()
+        station = Station.objects.get(pk=station.pk)
+        audit.record(
+            station, self.request.user, self.routing_before, audit.snapshot(station),
+            event="changed",
+        )
+        return station
+
+
+class StationCreateView(generic.CreateView):
+    def save_instance(self):
+        station = super().save_instance()
+        audit.record(station, self.request.user, {}, audit.snapshot(station), event="created")
+        return station
+
+
+class StationDeleteView(generic.DeleteView):
+    def delete_action(self):
+        before = audit.snapshot(self.object)
+        station = self.object
+        audit.record(station, self.request.user, before, {}, event="deleted")
+        super().delete_action()
+
+
 class StationFilterSet(WagtailFilterSet):
     city = django_filters.ModelChoiceFilter(
         label=_("City"),
@@ -97,7 +183,11 @@ class StationViewSet(ModelViewSet):
     menu_label = _("Rescue stations")
     copy_view_enabled = False
     inspect_view_enabled = True
-    inspect_view_fields_exclude = ["webhook_secret"]
+    # Delivery addresses are not shown to everyone who may look stations up.
+    inspect_view_fields_exclude = ["webhook_secret", "webhook_url"]
+    edit_view_class = StationEditView
+    add_view_class = StationCreateView
+    delete_view_class = StationDeleteView
     list_display = [
         "name",
         "code",
@@ -113,15 +203,17 @@ class StationViewSet(ModelViewSet):
     search_fields = ["name", "name_en", "code", "address"]
     search_backend_name = None
     list_export = ["code", "name", "name_en", "area", "address", "hotline", "phone", "email"]
+    # Fields with permission= are shown to, and accepted from, coordinators and superusers
+    # only (the form drops them for anyone else, server side): they decide where tips go.
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
                 [
-                    FieldPanel("code"),
-                    FieldPanel("name"),
+                    FieldPanel("code", permission=COORDINATE_PERMISSION),
+                    FieldPanel("name", permission=COORDINATE_PERMISSION),
                     FieldPanel("name_en"),
-                    FieldPanel("area"),
-                    FieldPanel("is_active"),
+                    FieldPanel("area", permission=COORDINATE_PERMISSION),
+                    FieldPanel("is_active", permission=COORDINATE_PERMISSION),
                 ],
                 heading=_("Basic details"),
             ),
@@ -129,21 +221,36 @@ class StationViewSet(ModelViewSet):
                 [
                     FieldPanel("address"),
                     FieldRowPanel([FieldPanel("hotline"), FieldPanel("phone")]),
-                    FieldPanel("email"),
-                    FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                    FieldPanel("visiting_hours"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("latitude", permission=COORDINATE_PERMISSION),
+                            FieldPanel("longitude", permission=COORDINATE_PERMISSION),
+                        ]
+                    ),
                 ],
                 heading=_("Contact and location"),
             ),
             MultiFieldPanel(
                 [
-                    FieldPanel("is_fallback"),
-                    FieldPanel("jurisdiction", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("is_fallback", permission=COORDINATE_PERMISSION),
+                    FieldPanel(
+                        "jurisdiction",
+                        widget=forms.CheckboxSelectMultiple,
+                        permission=COORDINATE_PERMISSION,
+                    ),
                 ],
                 heading=_("Jurisdiction"),
+                permission=COORDINATE_PERMISSION,
             ),
             MultiFieldPanel(
-                [FieldPanel("webhook_url"), FieldPanel("webhook_secret")],
+                [
+                    FieldPanel("email", permission=COORDINATE_PERMISSION),
+                    FieldPanel("webhook_url", permission=COORDINATE_PERMISSION),
+                    FieldPanel("webhook_secret", permission=COORDINATE_PERMISSION),
+                ],
                 heading=_("Tip delivery"),
+                permission=COORDINATE_PERMISSION,
             ),
         ],
         base_form_class=StationAdminForm,

@@ -4,20 +4,16 @@ file URL of tips goes through ``tips_visible_to``."""
 
 from django.db.models import QuerySet
 
+from stations.access import is_coordinator
 from stations.models import StationMembership
 
 from .models import TipReport
 
-COORDINATE_PERMISSION = "stations.coordinate_stations"
 VIEW_PERMISSION = "tip_reports.view_tipreport"
 
 
 def sees_all_tips(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.has_perm(COORDINATE_PERMISSION))
-    )
+    return is_coordinator(user)
 
 
 def tips_visible_to(user, queryset: QuerySet | None = None) -> QuerySet:

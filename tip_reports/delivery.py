@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
@@ -31,7 +30,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-import requests
+from portal import outbound
+from stations.access import coordinator_emails
 
 from .models import Delivery, TipEvent, TipReport
 
@@ -276,23 +276,6 @@ def notification_context(tip: TipReport) -> dict:
     }
 
 
-def coordinator_emails() -> list[str]:
-    """Addresses of every active coordinator (permission stations.coordinate_stations,
-    superusers included) and of settings.ADMINS."""
-    users = get_user_model().objects.with_perm(
-        "stations.coordinate_stations",
-        is_active=True,
-        include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
-    addresses = {user.email for user in users if user.email}
-    for admin in getattr(settings, "ADMINS", []):
-        address = admin[1] if isinstance(admin, (list, tuple)) else admin
-        if address:
-            addresses.add(address)
-    return sorted(addresses)
-
-
 def build_email(delivery: Delivery) -> EmailMessage:
     tip = delivery.tip
     station = delivery.station
@@ -375,14 +358,19 @@ def send_webhook(delivery: Delivery) -> None:
         "X-Guitu-Signature": sign(station.webhook_secret, timestamp, body),
         "User-Agent": "Guitu-Webhook/1",
     }
-    with requests.post(
-        station.webhook_url,
-        data=body,
-        headers=headers,
-        timeout=getattr(settings, "TIP_WEBHOOK_TIMEOUT", 5),
-        allow_redirects=False,
-        stream=True,  # the response body is never read
-    ) as response:
+    # The address is checked when the connection is made (portal/outbound.py: no loopback,
+    # private, link-local or metadata addresses; https only in production; no redirects).
+    try:
+        response = outbound.post(
+            station.webhook_url,
+            data=body,
+            headers=headers,
+            timeout=getattr(settings, "TIP_WEBHOOK_TIMEOUT", 5),
+            stream=True,  # the response body is never read
+        )
+    except outbound.OutboundRefused as exc:
+        raise DeliveryError(f"Webhook address refused: {exc}") from exc
+    with response:
         if not 200 <= response.status_code < 300:
             raise DeliveryError(f"HTTP {response.status_code} from the webhook")
 

@@ -494,3 +494,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# --- Outbound HTTP to staff-configured addresses (portal/outbound.py) --------------------------
+# Station webhooks may not reach loopback, private, link-local or metadata addresses; hosts named
+# here are exempt (a receiver on the stations' own network). Production requires https.
+OUTBOUND_ALLOWED_HOSTS = env_list("OUTBOUND_ALLOWED_HOSTS")
+OUTBOUND_REQUIRE_HTTPS = env_bool("OUTBOUND_REQUIRE_HTTPS", False)

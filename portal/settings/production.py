@@ -18,6 +18,8 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-", "test-", "django-insec
 DEBUG = False
 # Two-step verification cannot be switched off in production.
 GUITU_2FA_REQUIRED = True
+# Station webhooks only over https (portal/outbound.py).
+OUTBOUND_REQUIRE_HTTPS = True
 
 STORAGES["staticfiles"] = {
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",

@@ -18,6 +18,9 @@ CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_ADMIN = content_security_polici
     media_origins=CSP_MEDIA_ORIGINS, captcha_domain=CSP_CAPTCHA_DOMAIN, upgrade=False
 )
 
+# The tests' webhook receivers listen on loopback; tests/portal/test_outbound.py removes these.
+OUTBOUND_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

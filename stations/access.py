@@ -1,0 +1,56 @@
+"""Who coordinates and who leads: the one place that answers "may this person act for every
+station, or for which ones?" Tips, registrations, notices' private records and the station
+admin all ask here (docs/architecture.md, "Roles").
+
+* Coordinators: superusers and holders of ``stations.coordinate_stations`` (the 省级协调员
+  group). They see every station's work and alone change where tips go.
+* Station members: ``StationMembership`` rows; a member with the ``lead`` role may also change
+  their own station's public details.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from .models import StationMembership
+
+COORDINATE_PERMISSION = "stations.coordinate_stations"
+
+
+def is_active_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_coordinator(user) -> bool:
+    return is_active_user(user) and (user.is_superuser or user.has_perm(COORDINATE_PERMISSION))
+
+
+def member_station_ids(user, *, role: str | None = None) -> set[int]:
+    """The stations ``user`` belongs to (optionally only with ``role``)."""
+    if not is_active_user(user):
+        return set()
+    memberships = StationMembership.objects.filter(user=user)
+    if role is not None:
+        memberships = memberships.filter(role=role)
+    return set(memberships.values_list("station_id", flat=True))
+
+
+def lead_station_ids(user) -> set[int]:
+    return member_station_ids(user, role=StationMembership.Role.LEAD)
+
+
+def coordinator_emails() -> list[str]:
+    """Addresses of every active coordinator (superusers included) and of settings.ADMINS."""
+    users = get_user_model().objects.with_perm(
+        COORDINATE_PERMISSION,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    addresses = {user.email for user in users if user.email}
+    for admin in getattr(settings, "ADMINS", []):
+        address = admin[1] if isinstance(admin, list | tuple) else admin
+        if address:
+            addresses.add(address)
+    return sorted(addresses)
