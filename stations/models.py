@@ -266,11 +266,7 @@ class Station(index.Indexed, models.Model):
                 outbound.check_url(self.webhook_url)
             except outbound.OutboundRefused:
                 raise ValidationError(
-                    {
-                        "webhook_url": _(
-                            "Use an https:// address without a user name or password."
-                        )
-                    }
+                    {"webhook_url": _("Use an https:// address without a user name or password.")}
                 ) from None
         if self.webhook_url and not self.webhook_secret:
             raise ValidationError({"webhook_secret": _("A webhook needs a signing secret.")})

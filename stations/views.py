@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -139,7 +139,10 @@ class StationEditView(generic.EditView):
         station = super().save_instance()
         station = Station.objects.get(pk=station.pk)
         audit.record(
-            station, self.request.user, self.routing_before, audit.snapshot(station),
+            station,
+            self.request.user,
+            self.routing_before,
+            audit.snapshot(station),
             event="changed",
         )
         return station

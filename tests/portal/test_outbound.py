@@ -74,7 +74,11 @@ def test_redirects_are_not_followed(strict):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://hooks.example.org/x", "ftp://hooks.example.org/x", "https://user:pw@hooks.example.org/"],
+    [
+        "http://hooks.example.org/x",
+        "ftp://hooks.example.org/x",
+        "https://user:pw@hooks.example.org/",
+    ],
 )
 def test_url_forms_refused_under_production_rules(strict, url):
     strict.OUTBOUND_REQUIRE_HTTPS = True

@@ -7,8 +7,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-import pytest
 from wagtail.models import ModelLogEntry
+
+import pytest
 
 from portal.roles import COORDINATORS, EDITORS, MODERATORS, STATION_STAFF, ensure_groups
 from stations.audit import ROUTING_CHANGED
@@ -130,9 +131,9 @@ def test_an_editor_can_change_no_station_by_any_route(client, groups, nanning, l
         ("post", reverse("stations:delete", args=[nanning.pk]), {}),
     ]
     for method, url, data in attempts:
-        response = getattr(client, method)(url, data) if data is not None else getattr(
-            client, method
-        )(url)
+        response = (
+            getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        )
         assert response.status_code in (302, 403, 404), (method, url, response.status_code)
         if response.status_code == 302:
             # Wagtail answers a permission refusal with a redirect to the dashboard.
