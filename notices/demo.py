@@ -27,6 +27,7 @@ from notices.models import (
     NoticePhoto,
     NoticeStatusChange,
 )
+from notices.private import set_private_record
 from notices.review import ensure_review_workflow
 from portal.demo import SeedContext, default_site, ensure_child_page
 from stations.models import Area, Station
@@ -756,8 +757,6 @@ def ensure_notices(index: NoticeIndexPage) -> int:
             found_place=place,
             intake_date=found if number % 3 else min(found + timedelta(days=1), today),
             is_minor=minor,
-            escorting_unit=f"{DEMO_ESCORTING_UNIT}（{county.name}）",
-            health_notes=f"{DEMO_HEALTH_PREFIX}{['血压偏高', '轻度糖尿病', '左膝关节炎', '无明显不适'][number % 4]}",
             status=status,
             reunion_note=(
                 "经公安机关比对确认身份，已由家属接回。感谢热心市民提供线索。"
@@ -775,6 +774,11 @@ def ensure_notices(index: NoticeIndexPage) -> int:
         )
         index.add_child(instance=page)
         page.save_revision().publish()
+        set_private_record(
+            page,
+            escorting_unit=f"{DEMO_ESCORTING_UNIT}（{county.name}）",
+            health_notes=f"{DEMO_HEALTH_PREFIX}{['血压偏高', '轻度糖尿病', '左膝关节炎', '无明显不适'][number % 4]}",
+        )
         if status != ST.SEEKING:
             NoticeStatusChange.objects.create(page=page, from_status=ST.SEEKING, to_status=status)
         created += 1

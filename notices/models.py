@@ -1,9 +1,12 @@
 """Family-search notices (寻亲公告): a station publishes one for each person it has taken in
 whose family it is looking for. Station editors draft them; a "notice review" workflow approves.
 
-Private fields (PRIVATE_FIELDS) are for the station only and never appear on any public page,
-feed, sitemap, search result or structured data. A reunited or withdrawn notice keeps its URL
-(posters point there) but shows only a short closing message.
+The person's private details (PRIVATE_FIELDS: health notes, escorting unit) are not fields of
+the page: they live in ``NoticePrivateRecord`` (notices/private.py), outside the page's revisions,
+previews and compare views, and only the holding station's members and the coordinators can open
+them. Nothing private appears on any public page, feed, sitemap, search result or structured
+data. A reunited or withdrawn notice keeps its URL (posters point there) but shows only a short
+closing message.
 """
 
 from django.conf import settings
@@ -21,7 +24,10 @@ from wagtail.search import index
 
 from portal.pages import SectionIndexPage
 
-# Never rendered publicly; tests render every public view and look for these values.
+from .private_panel import PrivateRecordPanel
+
+# The fields of NoticePrivateRecord: never rendered publicly, never part of the page (its
+# revisions, previews or search index); tests render every view and look for their values.
 PRIVATE_FIELDS = ("escorting_unit", "health_notes")
 
 
@@ -179,15 +185,6 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
     found_place = models.CharField(_("place where found"), max_length=200, blank=True)
     intake_date = models.DateField(_("date taken in"))
     is_minor = models.BooleanField(_("minor"), default=False)
-    escorting_unit = models.CharField(
-        _("escorting unit (private)"),
-        max_length=100,
-        blank=True,
-        help_text=_("Never shown publicly."),
-    )
-    health_notes = models.TextField(
-        _("health notes (private)"), blank=True, help_text=_("Never shown publicly.")
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.SEEKING
     )
@@ -228,10 +225,7 @@ class FamilySearchNoticePage(RoutablePageMixin, Page):
             ],
             heading=_("The person"),
         ),
-        MultiFieldPanel(
-            [FieldPanel("escorting_unit"), FieldPanel("health_notes")],
-            heading=_("Private: never published"),
-        ),
+        PrivateRecordPanel(heading=_("Private: never published")),
         MultiFieldPanel(
             [FieldPanel("reunion_note"), FieldPanel("reunion_note_consented")],
             heading=_("Closing"),
@@ -406,3 +400,30 @@ class NoticeStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_id}: {self.from_status} → {self.to_status}"
+
+
+class NoticePrivateRecord(models.Model):
+    """What the holding station knows about the person and must not publish: health notes and
+    the unit that escorted them in. Kept outside the page so that no revision, preview, compare
+    view or search index of the notice ever carries it; opened and edited only by the holding
+    station's members and the coordinators (notices/private.py), every opening audited."""
+
+    page = models.OneToOneField(
+        FamilySearchNoticePage,
+        on_delete=models.CASCADE,
+        related_name="private_record",
+        verbose_name=_("notice"),
+    )
+    escorting_unit = models.CharField(_("escorting unit"), max_length=100, blank=True)
+    health_notes = models.TextField(_("health notes"), max_length=2000, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("private record of a notice")
+        verbose_name_plural = _("private records of notices")
+
+    def __str__(self) -> str:
+        return str(_("Private record of %(notice)s") % {"notice": self.page.notice_number})

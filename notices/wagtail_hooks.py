@@ -4,7 +4,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -154,3 +154,34 @@ class NoticeWarningsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_notice_panels(request, panels):
     panels.append(NoticeWarningsPanel())
+
+
+@hooks.register("register_admin_urls")
+def register_private_record_urls():
+    from .private import PrivateRecordView
+
+    return [
+        path(
+            "notices/<int:page_id>/private/",
+            PrivateRecordView.as_view(),
+            name="notices_private_record",
+        )
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_private_record_log_actions(actions):
+    from django.utils.translation import gettext_lazy
+
+    from .private import CHANGED_LOG_ACTION, VIEWED_LOG_ACTION
+
+    actions.register_action(
+        VIEWED_LOG_ACTION,
+        gettext_lazy("Open private record"),
+        gettext_lazy("Private record opened"),
+    )
+    actions.register_action(
+        CHANGED_LOG_ACTION,
+        gettext_lazy("Change private record"),
+        gettext_lazy("Private record changed"),
+    )

@@ -230,8 +230,6 @@ def generate(count: int, seed: int):
                     found_place=f"{county.name}{place}",
                     intake_date=found,
                     is_minor=minor,
-                    escorting_unit="基准测试派出所",
-                    health_notes="基准测试：无",
                     status="seeking" if rng.random() < 0.9 else "reunited",
                 )
                 index.add_child(instance=page)

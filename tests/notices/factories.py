@@ -13,6 +13,7 @@ from wagtail.images.models import Image
 from PIL import Image as PILImage
 
 from notices.models import FamilySearchNoticePage, NoticePhoto
+from notices.private import set_private_record
 from stations.models import Area, Station
 from tests.factories import publish_child
 
@@ -58,6 +59,7 @@ def make_notice(index_page, *, publish=True, photos=1, **fields) -> FamilySearch
         **PRIVATE_VALUES,
         **fields,
     }
+    private = {name: values.pop(name) for name in PRIVATE_VALUES if name in values}
     page = FamilySearchNoticePage(**values)
     for position in range(photos):
         page.photos.add(
@@ -69,7 +71,10 @@ def make_notice(index_page, *, publish=True, photos=1, **fields) -> FamilySearch
             )
         )
     if publish:
-        return publish_child(index_page, page)
-    page.live = False
-    index_page.add_child(instance=page)
+        page = publish_child(index_page, page)
+    else:
+        page.live = False
+        index_page.add_child(instance=page)
+    if private:
+        set_private_record(page, **private)
     return page

@@ -30,6 +30,7 @@ def make_image(title="face"):
 
 def make_notice(index, station, *, status="seeking", title="寻亲公告：无名男子", **fields):
     from notices.models import FamilySearchNoticePage, NoticePhoto
+    from notices.private import set_private_record
 
     defaults = {
         "title": title,
@@ -46,14 +47,14 @@ def make_notice(index, station, *, status="seeking", title="寻亲公告：无�
         "found_area": station.area,
         "found_place": "火车站广场",
         "intake_date": datetime.date(2026, 5, 1),
-        "escorting_unit": PRIVATE_UNIT,
-        "health_notes": PRIVATE_HEALTH,
         "status": status,
     }
     defaults.update(fields)
     page = FamilySearchNoticePage(**defaults)
     page.photos.add(NoticePhoto(image=make_image(), alt_text="正面照片", is_face=True))
-    return publish_child(index, page)
+    page = publish_child(index, page)
+    set_private_record(page, escorting_unit=PRIVATE_UNIT, health_notes=PRIVATE_HEALTH)
+    return page
 
 
 @pytest.fixture

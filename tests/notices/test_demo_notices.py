@@ -45,9 +45,9 @@ def test_some_are_closed_and_some_are_minors(demo_site):
 
 
 def test_private_fields_hold_obvious_demo_values(demo_site):
-    for notice in FamilySearchNoticePage.objects.all():
-        assert notice.escorting_unit.startswith(DEMO_ESCORTING_UNIT)
-        assert notice.health_notes.startswith(DEMO_HEALTH_PREFIX)
+    for notice in FamilySearchNoticePage.objects.select_related("private_record"):
+        assert notice.private_record.escorting_unit.startswith(DEMO_ESCORTING_UNIT)
+        assert notice.private_record.health_notes.startswith(DEMO_HEALTH_PREFIX)
 
 
 def test_portraits_are_drawn_placeholders_marked_as_illustrations(demo_site):
