@@ -11,3 +11,8 @@ class EventsConfig(AppConfig):
 
         # The campaign page's gallery (events.views.GALLERY_RENDITION).
         renditions.register("fill-640x427")
+
+        from portal.registry import registry
+
+        # /events/<slug>/event.ics and /events/feed.ics, in both languages.
+        registry.add_localized_urls("events.urls")

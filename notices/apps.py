@@ -14,3 +14,7 @@ class NoticesConfig(AppConfig):
 
         # Card in the list, photo on the notice page, photo on the A4 poster.
         renditions.register("fill-240x300", "max-480x600", "max-800x800")
+
+        from portal.registry import registry
+
+        registry.add_backup_models("notices.FamilySearchNoticePage", "notices.NoticePrivateRecord")

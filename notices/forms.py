@@ -20,8 +20,7 @@ from portal.forms import (
     honeypot_field,
 )
 from stations.forms import area_choices
-from tip_reports.intake import TipSubmission
-from tip_reports.models import TipReport
+from tip_reports.intake import Category, TipSubmission
 
 from .models import FamilySearchNoticePage
 
@@ -237,7 +236,7 @@ class LeadForm(ErrorSummaryMixin, forms.Form):
                     % {"relationship": data["relationship"]}
                 )
         return TipSubmission(
-            category=TipReport.Category.OTHER,
+            category=Category.OTHER,
             seen_at=timezone.now(),
             consent_forwarding=True,
             description=data["description"],

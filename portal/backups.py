@@ -22,23 +22,24 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.utils import timezone
 
+from .registry import registry
+
 MANIFEST = "manifest.json"
 SQLITE_FILE = "guitu.sqlite3"
 POSTGRES_FILE = "guitu.dump"
-# The tables whose row counts a restore must reproduce.
-COUNTED_MODELS = [
+# The tables whose row counts a restore must reproduce: these, then what the apps register
+# (portal.registry.add_backup_models).
+BASE_COUNTED_MODELS = [
     "wagtailcore.Page",
     "wagtailcore.Revision",
     "wagtailimages.Image",
     "wagtaildocs.Document",
     "auth.User",
-    "stations.Station",
-    "stations.Area",
-    "tip_reports.TipReport",
-    "tip_reports.TipEvent",
-    "tip_reports.Delivery",
-    "notices.FamilySearchNoticePage",
 ]
+
+
+def counted_models() -> list[str]:
+    return [*BASE_COUNTED_MODELS, *registry.backup_models]
 
 
 class BackupError(Exception):
@@ -47,7 +48,7 @@ class BackupError(Exception):
 
 def row_counts() -> dict[str, int]:
     counts = {}
-    for label in COUNTED_MODELS:
+    for label in counted_models():
         try:
             model = apps.get_model(label)
         except LookupError:

@@ -17,9 +17,13 @@ class SectionIndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
 
-    parent_page_types = ["home.HomePage"]
+    # Directly under a home page: the home app sets this (home/apps.py), since portal names no
+    # app above it (docs/architecture.md, "Layers").
+    parent_page_types: list[str] | None = None
     subpage_types: list[str] = []
     max_count_per_parent = 1
+    # A section whose menu link is emphasised (tip_reports.ReportPage).
+    nav_emphasis = False
 
     class Meta:
         abstract = True

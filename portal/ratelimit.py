@@ -2,7 +2,7 @@
 
 The client is identified by an HMAC of its IP address (never the address itself), so the cache
 holds no personal data. When the cache is unavailable the limit fails open: a tip must never be
-refused because Redis is down (DESIGN §6, §7).
+refused because Redis is down (docs/architecture.md §5, §7).
 """
 
 from __future__ import annotations

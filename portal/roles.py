@@ -2,11 +2,14 @@
 
 Groups are created and given their permissions additively after each ``migrate`` (see
 PortalConfig.ready), so a fresh production database has them and an administrator's extra
-permissions are never taken away. Wagtail's own "Editors" and "Moderators" groups are reused for
+permissions are never taken away (except those an app registers as revoked). Each app grants
+its own permissions to the roles through portal.registry. Wagtail's own "Editors" and "Moderators" groups are reused for
 content editing.
 """
 
 from django.utils.translation import gettext_lazy as _
+
+from .registry import registry
 
 COORDINATORS = "省级协调员"
 STATION_STAFF = "救助站值班人员"
@@ -20,48 +23,26 @@ ROLE_DESCRIPTIONS = {
     STATION_STAFF: _("Station duty staff: work the queue of their own stations."),
 }
 
-GROUP_PERMISSIONS: dict[str, list[str]] = {
-    COORDINATORS: [
-        "wagtailadmin.access_admin",
-        "stations.coordinate_stations",
-        "stations.view_area",
-        "stations.view_station",
-        "stations.change_station",
-        "stations.view_stationmembership",
-        "stations.add_stationmembership",
-        "stations.change_stationmembership",
-        "stations.delete_stationmembership",
-        "tip_reports.view_tipreport",
-        "tip_reports.change_tipreport",
-        "tip_reports.view_reporter_contact",
-        "tip_reports.change_tipsettings",
-    ],
-    STATION_STAFF: [
-        "wagtailadmin.access_admin",
-        "stations.view_area",
-        "stations.view_station",
-        "tip_reports.view_tipreport",
-        "tip_reports.change_tipreport",
-        "tip_reports.view_reporter_contact",
-    ],
-    EDITORS: [
-        "stations.view_area",
-        "stations.view_station",
-    ],
+# What each role may do in portal itself; the apps above add their own permissions to a role
+# through portal.registry (e.g. stations/apps.py, tip_reports/apps.py).
+BASE_PERMISSIONS: dict[str, list[str]] = {
+    COORDINATORS: ["wagtailadmin.access_admin"],
+    STATION_STAFF: ["wagtailadmin.access_admin"],
 }
 
-# Permissions a group must NOT hold, taken away after every migrate. Ensuring is otherwise
-# additive (an administrator's extra grants stay); these are the exceptions where an earlier
-# version granted too much: editors once changed stations, i.e. where tips go (issue 16).
-REVOKED_PERMISSIONS: dict[str, list[str]] = {
-    EDITORS: ["stations.change_station", "stations.add_station", "stations.delete_station"],
-    MODERATORS: ["stations.change_station", "stations.add_station", "stations.delete_station"],
-}
+
+def group_permissions() -> dict[str, list[str]]:
+    """Every role's permissions: portal's own, then what the apps registered."""
+    merged = {role: list(perms) for role, perms in BASE_PERMISSIONS.items()}
+    for role, perms in registry.role_permissions.items():
+        held = merged.setdefault(role, [])
+        held.extend(p for p in perms if p not in held)
+    return merged
 
 
 def ensure_groups(sender=None, **kwargs) -> None:
     """Create the role groups and add any permission they lack; remove only the permissions
-    listed in REVOKED_PERMISSIONS.
+    registered as revoked (portal.registry).
 
     As a post_migrate receiver it acts once, after the last app (when every app's permissions
     exist); called directly (sender=None) it always acts.
@@ -74,7 +55,7 @@ def ensure_groups(sender=None, **kwargs) -> None:
         if sender is not with_models[-1]:
             return
 
-    for group_name, perm_names in GROUP_PERMISSIONS.items():
+    for group_name, perm_names in group_permissions().items():
         group, _created = Group.objects.get_or_create(name=group_name)
         wanted = []
         for perm_name in perm_names:
@@ -85,7 +66,7 @@ def ensure_groups(sender=None, **kwargs) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.add(*wanted)
-    for group_name, perm_names in REVOKED_PERMISSIONS.items():
+    for group_name, perm_names in registry.revoked_permissions.items():
         group = Group.objects.filter(name=group_name).first()
         if group is None:
             continue

@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.registry import registry
+
 handler500 = "portal.views.server_error"
 
 urlpatterns = [
@@ -27,11 +29,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Chinese is served without a prefix, English under /en/; site search (/search/, /en/search/)
-# before Wagtail's page tree, which comes last.
+# Chinese is served without a prefix, English under /en/: the URL confs the apps registered
+# (portal.registry: site search, calendar files, …) before Wagtail's page tree, which comes last.
 urlpatterns += i18n_patterns(
-    path("", include("events.urls")),
-    path("", include("home.urls")),
+    *(path("", include(urlconf)) for urlconf in registry.localized_urls),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -1,4 +1,4 @@
-"""Who may see which tips (DESIGN §7): coordinators and superusers see every tip; anyone else
+"""Who may see which tips (docs/architecture.md §7): coordinators and superusers see every tip; anyone else
 sees only the tips of the stations they are a member of. Every admin view, action, export and
 file URL of tips goes through ``tips_visible_to``."""
 

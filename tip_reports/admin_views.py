@@ -2,7 +2,7 @@
 with filters, SLA state and spreadsheet export; the detail page with the photo, the audited
 "show contact" action, the timeline, the deliveries and the workflow actions; and the dashboard
 panels. Every view reaches tips only through access.tips_visible_to, and every state change
-goes through workflow.perform (DESIGN §6, §7)."""
+goes through workflow.perform (docs/architecture.md §5, §7)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ another worker sends it with the same idempotency key, by which receivers recogn
 duplicate. Failed attempts are retried after RETRY_DELAYS; after the last one the row is marked
 failed, the tip's timeline says so and the coordinators are emailed.
 
-Notifications carry no reporter contact, photo or free text (DESIGN §6): only the reference,
+Notifications carry no reporter contact, photo or free text (docs/architecture.md §5): only the reference,
 category, urgency, area, time received and the link to the tip in the admin.
 """
 

@@ -1,4 +1,4 @@
-"""Escalating overdue tips (issue 4, DESIGN §6.6): once per breach of a deadline, the station's
+"""Escalating overdue tips (issue 4, docs/architecture.md §5): once per breach of a deadline, the station's
 leads and the provincial coordinators are emailed.
 
 Two deadlines: *acknowledge by* while a tip is received, *resolve by* while it is acknowledged

@@ -31,6 +31,9 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 8
 SECRET_CODE_DIGITS = 8
 
+# Part of the public interface: the kinds of tip other apps may file (docs/architecture.md).
+Category = TipReport.Category
+
 
 @dataclass
 class TipSubmission:

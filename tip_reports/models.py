@@ -1,6 +1,6 @@
 """Tips from the public: the report page, the tips themselves, their timeline and the outbox.
 
-Tips, their photos and reporters' contact details are never public (DESIGN §7): nothing here
+Tips, their photos and reporters' contact details are never public (docs/architecture.md §7): nothing here
 is exposed to page rendering except through the intake form and the coarse status lookup.
 """
 
@@ -32,6 +32,10 @@ class ReportPage(RoutablePageMixin, SectionIndexPage):
 
     Editors write the introduction; the form, its validation and intake live in forms.py,
     views.py and intake.py."""
+
+    # Emphasised in the main menu (portal/templatetags/portal_tags.py): reporting someone in
+    # need is the one action the whole site leads to.
+    nav_emphasis = True
 
     class Meta:
         verbose_name = _("report a sighting")
@@ -388,7 +392,7 @@ class TipLogEntryManager(BaseLogEntryManager):
         return super().log_action(instance, action, **kwargs)
 
     def viewable_by_user(self, user):
-        """Only entries about tips the user may open (DESIGN §7): Wagtail's site history,
+        """Only entries about tips the user may open (docs/architecture.md §7): Wagtail's site history,
         its filters and exports all read log entries through this."""
         from .access import tips_visible_to
 

@@ -1,4 +1,4 @@
-"""Removing personal data from finished tips after the retention period (DESIGN §6.7).
+"""Removing personal data from finished tips after the retention period (docs/architecture.md §5).
 
 A tip resolved or closed more than ``TipSettings.retention_days`` days ago loses everything that
 could identify the reporter or the person seen: the reporter's name and phone, the photo file,

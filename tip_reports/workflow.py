@@ -1,4 +1,4 @@
-"""The station queue's state machine (DESIGN §6).
+"""The station queue's state machine (docs/architecture.md §5).
 
     received → acknowledged → dispatched → resolved(outcome)
     any open state → closed(reason) | transferred (back to received at the new station)

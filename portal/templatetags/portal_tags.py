@@ -61,14 +61,6 @@ def _section_content_type_ids() -> list[int]:
     return [ct.pk for ct in ContentType.objects.get_for_models(*_section_models()).values()]
 
 
-def _report_content_type_id() -> int | None:
-    try:
-        model = apps.get_model("tip_reports", "ReportPage")
-    except LookupError:
-        return None
-    return ContentType.objects.get_for_model(model).pk
-
-
 def _request_and_page(context):
     request = context.get("request")
     page = context.get("page")
@@ -127,7 +119,6 @@ def _frame_pages(request, page) -> dict:
         if home is None:
             return {"nav": [], "footer": []}
         section_ids = set(_section_content_type_ids())
-        report_ct = _report_content_type_id()
         nav = [{"page": home, "url": _url(home, request), "title": None, "is_home": True}]
         footer = []
         for child in home.get_children().live().public():
@@ -135,7 +126,7 @@ def _frame_pages(request, page) -> dict:
                 "page": child,
                 "url": _url(child, request),
                 "title": child.title,
-                "is_report": child.content_type_id == report_ct,
+                "is_report": getattr(child.specific_class, "nav_emphasis", False),
             }
             if child.content_type_id in section_ids or child.show_in_menus:
                 nav.append(item)

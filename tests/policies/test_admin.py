@@ -251,9 +251,9 @@ def test_topic_and_audience_snippets_are_in_the_admin(client, db):
 
 
 def test_editors_keep_the_lists_but_cannot_delete(client, editor, taxonomy):
-    from policies.apps import grant_list_permissions
+    from portal.roles import ensure_groups
 
-    grant_list_permissions()  # what every migrate does
+    ensure_groups()  # what every migrate does
     client.force_login(editor)
     assert client.get("/admin/snippets/policies/policytopic/").status_code == 200
     topic = taxonomy["topics"]["minors"]

@@ -227,7 +227,7 @@ def test_exports_keep_payloads_as_plain_cells(poisoned):
 
 def test_emails_are_plain_text_and_carry_nothing_a_visitor_typed(poisoned):
     """Notifications are plain text (a payload in an editor's station name is inert there) and
-    never carry a tip's free text (DESIGN §6)."""
+    never carry a tip's free text (docs/architecture.md §5)."""
     assert mail.outbox, "the poisoned tips sent notifications"
     for message in mail.outbox:
         assert message.content_subtype == "plain"

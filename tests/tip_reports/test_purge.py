@@ -1,4 +1,4 @@
-"""Retention (issue 4 item 8, DESIGN §6.7): the personal data of tips resolved or closed more
+"""Retention (issue 4 item 8, docs/architecture.md §5): the personal data of tips resolved or closed more
 than the retention period ago is removed, photo files included, while the figures stay; an
 audit entry is written; running it twice changes nothing more; a dry run changes nothing."""
 

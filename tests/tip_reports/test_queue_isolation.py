@@ -1,4 +1,4 @@
-"""Isolation of the station queue (DESIGN §7): every URL the queue exposes, requested as the
+"""Isolation of the station queue (docs/architecture.md §7): every URL the queue exposes, requested as the
 owning station's staff and a coordinator (allowed), another station's staff (404 for the tip,
 never its reference in a list, export, dashboard or history), an editor without queue
 permissions (refused, nothing leaked) and an anonymous visitor (sent to the login page).

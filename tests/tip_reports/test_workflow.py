@@ -1,4 +1,4 @@
-"""The queue's state machine (DESIGN §6, issue 4 item 3): every action from every state, legal
+"""The queue's state machine (docs/architecture.md §5, issue 4 item 3): every action from every state, legal
 ones applied with exactly one timeline entry and one Wagtail log entry naming the actor, illegal
 ones rejected with TransitionError and nothing changed; the rules of assign, transfer,
 mark-duplicate and reopen; and no one works on another station's tip."""
@@ -24,7 +24,7 @@ Status = TipReport.Status
 OPEN = {Status.RECEIVED, Status.ACKNOWLEDGED, Status.DISPATCHED}
 FINISHED = {Status.RESOLVED, Status.CLOSED}
 
-# Written from DESIGN §6, not copied from workflow.RULES, so a change there is caught here.
+# Written from docs/architecture.md §5, not copied from workflow.RULES, so a change there is caught here.
 LEGAL_FROM = {
     Action.ACKNOWLEDGE: {Status.RECEIVED},
     Action.ASSIGN: OPEN,
