@@ -553,6 +553,7 @@ class TipViewSet(ModelViewSet):
         "clothing",
         "appearance",
         "description",
+        "reporter_relationship",
         "photo",
         "consent_forwarding",
         "captcha_status",
