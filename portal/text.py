@@ -38,9 +38,7 @@ def without_bidi_controls(text: str) -> str:
 
 
 def _without_format_characters(text: str) -> str:
-    return "".join(
-        ch for ch in text if ch == ZERO_WIDTH_JOINER or unicodedata.category(ch) != "Cf"
-    )
+    return "".join(ch for ch in text if ch == ZERO_WIDTH_JOINER or unicodedata.category(ch) != "Cf")
 
 
 def plain_line(text: str) -> str:

@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import PlainTextMixin
-
 from stations.models import Station
 
 from .models import TipReport
