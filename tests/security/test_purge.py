@@ -375,3 +375,28 @@ def test_nothing_typed_survives_the_purges(world, tip_client, valid_post_data, m
     for entry in entries:
         text = f"{entry.label} {entry.data}"
         assert not [m for m in markers() if variants(m) & {m for m in variants(m) if m in text}]
+
+
+def test_the_migration_moves_old_relationship_notes_out_of_the_timeline(db):
+    """Before the field existed, LeadForm wrote the relationship into the "received" note."""
+    import importlib
+
+    from django.apps import apps as current_apps
+    from django.utils import timezone
+
+    from tests.tip_reports.delivery_fixtures import file_tip, stations
+
+    migration = importlib.import_module("tip_reports.migrations.0005_tip_reporter_relationship")
+    stations()
+    kept, purged = file_tip().tip, file_tip().tip
+    TipReport.objects.filter(pk=purged.pk).update(personal_data_purged_at=timezone.now())
+    for tip in (kept, purged):
+        TipEvent.objects.filter(tip=tip, kind=K.RECEIVED).update(
+            note="关于寻亲公告450200-2025-0001的线索。\n报告人与此人的关系：可能是\n我舅舅"
+        )
+    migration.move_relationships(current_apps, None)
+    for tip in (kept, purged):
+        note = TipEvent.objects.get(tip=tip, kind=K.RECEIVED).note
+        assert note == "关于寻亲公告450200-2025-0001的线索。"
+    assert TipReport.objects.get(pk=kept.pk).reporter_relationship == "可能是 我舅舅"
+    assert TipReport.objects.get(pk=purged.pk).reporter_relationship == ""
