@@ -22,22 +22,19 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 from wagtail.models import Locale
 
+from portal.text import spreadsheet_cell
+
 from .access import may_see_counts, may_see_registrants, member_station_ids, sees_all_registrants
 from .models import LOCAL_TIME, Registration, Venue
 
 VIEWED_LOG_ACTION = "guitu.events.registrants_viewed"
 EXPORTED_LOG_ACTION = "guitu.events.registrants_exported"
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PER_PAGE = 50
 
 R = Registration.Status
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# A cell of the check-in list: no invisible format characters, no formula (OWASP "CSV
+# injection").
+neutralise = spreadsheet_cell
 
 
 def with_counts(queryset):

@@ -6,14 +6,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import HONEYPOT_FIELD, TOO_LONG, ErrorSummaryMixin, clean_phone, honeypot_field
+from portal.forms import HONEYPOT_FIELD, TOO_LONG, PublicForm, clean_phone, honeypot_field
 
 from .models import MAX_PARTY
 
 PARTY_CHOICES = [(str(n), str(n)) for n in range(1, MAX_PARTY + 1)]
 
 
-class RegistrationForm(ErrorSummaryMixin, forms.Form):
+class RegistrationForm(PublicForm):
     name = forms.CharField(
         label=_("Your name"),
         max_length=50,

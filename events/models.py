@@ -37,6 +37,7 @@ from wagtail.models import Locale, Orderable, Page
 from wagtail.search import index
 
 from portal.blocks import BaseStreamBlock
+from portal.forms import PlainTextMixin
 from portal.models import phone_validator
 from portal.pages import SectionIndexPage
 
@@ -88,9 +89,11 @@ class EventIndexPage(SectionIndexPage):
         return context
 
 
-class EventPageForm(WagtailAdminPageForm):
+class EventPageForm(PlainTextMixin, WagtailAdminPageForm):
     """Refuses to delete a venue that people have registered for: the editor cancels it
     instead, so the registrants are told and nothing about them is lost."""
+
+    plain_text_fields = ("title", "seo_title", "theme", "summary", "status_note")
 
     def clean(self):
         cleaned = super().clean()

@@ -14,8 +14,8 @@ from portal.forms import (
     HONEYPOT_FIELD,
     INVALID_CHOICE,
     TOO_LONG,
-    ErrorSummaryMixin,
     FastSelect,
+    PublicForm,
     clean_phone,
     honeypot_field,
 )
@@ -44,7 +44,7 @@ TEXT_FIELDS = (
 )
 
 
-class NoticeFilterForm(ErrorSummaryMixin, forms.Form):
+class NoticeFilterForm(PublicForm):
     """Every field optional; an invalid value is reported and ignored, never a server error."""
 
     q = forms.CharField(
@@ -151,7 +151,7 @@ class NoticeFilterForm(ErrorSummaryMixin, forms.Form):
         return queryset
 
 
-class LeadForm(ErrorSummaryMixin, forms.Form):
+class LeadForm(PublicForm):
     relationship = forms.CharField(
         label=_("How do you know this person?"),
         help_text=_("For example: my uncle, a neighbour from my village."),
@@ -196,6 +196,9 @@ class LeadForm(ErrorSummaryMixin, forms.Form):
     )
     website = honeypot_field()
 
+    def clean_relationship(self) -> str:
+        return " ".join(self.cleaned_data.get("relationship", "").split())
+
     def clean_reporter_name(self) -> str:
         name = " ".join(self.cleaned_data.get("reporter_name", "").split())
         if not name:
@@ -226,15 +229,9 @@ class LeadForm(ErrorSummaryMixin, forms.Form):
     def to_submission(self, page) -> TipSubmission:
         data = self.cleaned_data
         with translation.override(settings.LANGUAGE_CODE):
-            notes = [
-                gettext("A lead about family-search notice %(number)s.")
-                % {"number": page.notice_number}
-            ]
-            if data.get("relationship"):
-                notes.append(
-                    gettext("How the reporter knows the person: %(relationship)s")
-                    % {"relationship": data["relationship"]}
-                )
+            note = gettext("A lead about family-search notice %(number)s.") % {
+                "number": page.notice_number
+            }
         return TipSubmission(
             category=Category.OTHER,
             seen_at=timezone.now(),
@@ -242,7 +239,8 @@ class LeadForm(ErrorSummaryMixin, forms.Form):
             description=data["description"],
             reporter_name=data["reporter_name"],
             reporter_phone=data["reporter_phone"],
+            reporter_relationship=data.get("relationship", ""),
             station=page.station,
             related_notice=page,
-            extra_events=["\n".join(notes)],
+            system_notes=[note],
         )

@@ -17,11 +17,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.forms import PlainTextMixin
 from portal.pages import SectionIndexPage
 
 from .private_panel import PrivateRecordPanel
@@ -99,8 +101,30 @@ class NoticeNumberSequence(models.Model):
         return f"{station.code}-{year}-{sequence.last:04d}"
 
 
+class NoticeAdminForm(PlainTextMixin, WagtailAdminPageForm):
+    """The notice's edit form: what the editors type loses its invisible format characters
+    (portal.text), so a name cannot be shown reordered on the notice, its poster or a card."""
+
+    plain_text_fields = (
+        "title",
+        "seo_title",
+        "name",
+        "ethnicity",
+        "dialect_note",
+        "features",
+        "clothing",
+        "memories",
+        "found_place",
+        "escorting_unit",
+        "health_notes",
+        "reunion_note",
+    )
+
+
 class FamilySearchNoticePage(RoutablePageMixin, Page):
     """One person in a station's care whose family is being sought."""
+
+    base_form_class = NoticeAdminForm
 
     class Sex(models.TextChoices):
         MALE = "male", _("Male")

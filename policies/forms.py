@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from portal.forms import INVALID_CHOICE, ErrorSummaryMixin
+from portal.forms import INVALID_CHOICE, PlainTextMixin, PublicForm
 
 SUMMARY_TOO_LONG = _(
     "Keep the summary to %(limit_value)d characters or fewer (it has %(show_value)d): it is "
@@ -16,14 +16,16 @@ SUMMARY_TOO_LONG = _(
 )
 
 
-class ExplainerAdminForm(WagtailAdminPageForm):
+class ExplainerAdminForm(PlainTextMixin, WagtailAdminPageForm):
+    plain_text_fields = ("title", "seo_title", "summary")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "summary" in self.fields:
             self.fields["summary"].error_messages["max_length"] = SUMMARY_TOO_LONG
 
 
-class ExplainerFilterForm(ErrorSummaryMixin, forms.Form):
+class ExplainerFilterForm(PublicForm):
     """Topic, audience, year and status, all optional and combinable. An invalid value is
     reported and ignored, never a server error. Choices are built from the database once per
     request (three queries)."""

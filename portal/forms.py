@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .text import plain_line, plain_text
+
 # A field only robots fill in: out of sight and out of the tab order (see site.css).
 HONEYPOT_FIELD = "website"
 
@@ -46,6 +48,51 @@ def honeypot_field() -> forms.CharField:
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+
+class PlainTextMixin:
+    """Removes invisible characters that reorder or hide text (portal.text) from everything a
+    bound form receives, before any field validates it: a single-line input loses every
+    invisible format character, a textarea its bidirectional controls. Values a person does not
+    type (hidden tokens, choices) lose them too, which changes nothing a valid one holds.
+
+    Every public form gets this through ``PublicForm``. An admin form mixes it in and names
+    the fields it cleans in ``plain_text_fields`` (its rich text and StreamField data, sent as
+    hidden inputs, stay as the editor wrote them)."""
+
+    plain_text_fields: tuple[str, ...] | None = None  # None: every field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and self.data:
+            self.data = self._plain_data(self.data)
+
+    def _plain_data(self, data):
+        chosen = self.plain_text_fields
+        fields = {
+            self.add_prefix(name): field
+            for name, field in self.fields.items()
+            if chosen is None or name in chosen
+        }
+
+        def clean(key, value):
+            if not isinstance(value, str) or (chosen is not None and key not in fields):
+                return value
+            if key in fields and not isinstance(fields[key].widget, forms.Textarea):
+                return plain_line(value)
+            return plain_text(value)
+
+        if hasattr(data, "lists"):  # a QueryDict or MultiValueDict
+            plain = data.copy()
+            for key, values in data.lists():
+                plain.setlist(key, [clean(key, value) for value in values])
+            return plain
+        return {
+            key: [clean(key, item) for item in value]
+            if isinstance(value, list | tuple)
+            else clean(key, value)
+            for key, value in data.items()
+        }
 
 
 class ErrorSummaryMixin:
@@ -107,3 +154,8 @@ class FastSelect(forms.Select):
                 out.append(mark_safe("\n  </optgroup>"))
         out.append(mark_safe("\n</select>"))
         return mark_safe("".join(out))  # noqa: S308
+
+
+class PublicForm(PlainTextMixin, ErrorSummaryMixin, forms.Form):
+    """The base of every form the public fills in: invisible format characters removed
+    (PlainTextMixin) and an error summary (ErrorSummaryMixin)."""

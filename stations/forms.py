@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from portal.forms import PlainTextMixin
+
 from .models import Area
 
 
@@ -75,12 +77,14 @@ def area_choices() -> tuple[list, dict[str, Area]]:
     return choices, {area.code: area for area in areas}
 
 
-class StationAdminForm(WagtailAdminModelForm):
+class StationAdminForm(PlainTextMixin, WagtailAdminModelForm):
     """The station form: areas grouped by city, and a write-only webhook secret.
 
     The secret is never sent back to the browser. Leaving the field blank keeps the stored
     secret; removing the webhook URL removes the secret too.
     """
+
+    plain_text_fields = ("name", "name_en", "address", "phone", "hotline", "email")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -36,6 +36,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from portal.text import spreadsheet_cell
 from stations.models import Station
 
 from . import sla, workflow
@@ -46,16 +47,8 @@ from .models import Delivery, TipEvent, TipReport
 
 CONTACT_PERMISSION = "tip_reports.view_reporter_contact"
 RESENT_LOG_ACTION = "guitu.tip.resent"
-# Characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A string cell that a spreadsheet would read as a formula, made plain text with a
-    leading apostrophe; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# A cell of the export: no invisible format characters, no formula (OWASP "CSV injection").
+neutralise = spreadsheet_cell
 
 
 def local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -318,6 +311,9 @@ class TipInspectView(InspectView):
         value = super().get_field_display_value(field_name, field)
         if value is None or value == "":
             return "-"
+        if isinstance(field, models.CharField | models.TextField) and not field.choices:
+            # Typed by a person: isolated, so it cannot reorder the page around it.
+            return format_html('<bdi class="guitu-typed">{}</bdi>', value)
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
         if isinstance(value, dt.datetime):
@@ -329,7 +325,8 @@ class TipInspectView(InspectView):
         return f"{area.qualified_name} ({area.code})" if area else "-"
 
     def get_assignee_display_value(self):
-        return person_name(self.object.assignee) or "-"
+        name = person_name(self.object.assignee)
+        return format_html("<bdi>{}</bdi>", name) if name else "-"
 
     def get_station_display_value(self):
         return self.object.station.name if self.object.station else "-"
@@ -553,6 +550,7 @@ class TipViewSet(ModelViewSet):
         "clothing",
         "appearance",
         "description",
+        "reporter_relationship",
         "photo",
         "consent_forwarding",
         "captcha_status",

@@ -21,8 +21,8 @@ from portal.forms import (
     HONEYPOT_FIELD,
     INVALID_CHOICE,
     TOO_LONG,
-    ErrorSummaryMixin,
     FastSelect,
+    PublicForm,
     clean_phone,
     honeypot_field,
 )
@@ -80,7 +80,7 @@ def parse_coordinate(value: str, limit: int) -> Decimal | None:
     return number.quantize(Decimal("0.000001"))
 
 
-class TipForm(ErrorSummaryMixin, forms.Form):
+class TipForm(PublicForm):
     category = forms.ChoiceField(
         label=_("What kind of help does the person seem to need?"),
         choices=TipReport.Category.choices,
@@ -360,11 +360,11 @@ class TipForm(ErrorSummaryMixin, forms.Form):
             reporter_phone=data.get("reporter_phone", ""),
             photo=data.get("photo"),
             captcha_status=captcha_status,
-            extra_events=notes,
+            system_notes=notes,
         )
 
 
-class StatusForm(ErrorSummaryMixin, forms.Form):
+class StatusForm(PublicForm):
     reference = forms.CharField(
         label=_("Reference number"),
         help_text=_("As shown when you sent the report, for example 7K4M-Q2XZ."),

@@ -5,6 +5,7 @@ whether the action is legal is the state machine's decision."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import PlainTextMixin
 from stations.models import Station
 
 from .models import TipReport
@@ -22,7 +23,7 @@ def note_field(label=None, required=False):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(PlainTextMixin, forms.Form):
     """An action with an optional note."""
 
     note = note_field()

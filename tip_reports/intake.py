@@ -54,12 +54,16 @@ class TipSubmission:
     description: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
+    reporter_relationship: str = ""
     photo: ContentFile | None = None
     captcha_status: str = TipReport.CaptchaStatus.NOT_CONFIGURED
     related_notice: object | None = None
     # A lead about a notice goes straight to the holding station.
     station: Station | None = None
-    extra_events: list[str] = field(default_factory=list)
+    # Lines for the "received" entry of the timeline, which the retention purge keeps: only
+    # fixed texts of the portal (with numbers or codes filled in), never what a person typed.
+    # Typed text goes into a field above, which the purge blanks.
+    system_notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -161,6 +165,7 @@ def _save_with_unique_reference(submission, code, routed, now) -> TipReport:
         "description": submission.description,
         "reporter_name": submission.reporter_name,
         "reporter_phone": submission.reporter_phone,
+        "reporter_relationship": submission.reporter_relationship,
         "consent_forwarding": submission.consent_forwarding,
         "captcha_status": submission.captcha_status,
         "related_notice": submission.related_notice,
@@ -186,7 +191,7 @@ def _save_with_unique_reference(submission, code, routed, now) -> TipReport:
 
 
 def _write_timeline(tip: TipReport, submission: TipSubmission, routed: Route) -> None:
-    notes = list(submission.extra_events)
+    notes = list(submission.system_notes)
     if tip.is_urgent:
         notes.append(_("The reporter said the person may be in immediate danger."))
     if tip.captcha_status == TipReport.CaptchaStatus.UNVERIFIED:

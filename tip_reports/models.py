@@ -159,6 +159,12 @@ class TipReport(models.Model):
     )
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=30, blank=True)
+    reporter_relationship = models.CharField(
+        _("how the reporter knows the person"),
+        max_length=100,
+        blank=True,
+        help_text=_("Given with a lead about a family-search notice."),
+    )
     consent_forwarding = models.BooleanField(_("consented to forwarding"), default=False)
     captcha_status = models.CharField(
         _("captcha"),
@@ -244,7 +250,8 @@ class TipReport(models.Model):
 
 class TipEvent(models.Model):
     """The append-only timeline of a tip: every routing decision, delivery problem and state
-    change, with who did it and when. Never edited or deleted."""
+    change, with who did it and when. Never edited; the retention purge blanks the notes that
+    may hold what a person typed (tip_reports.retention)."""
 
     class Kind(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -259,6 +266,23 @@ class TipEvent(models.Model):
         RESENT = "resent", _("Notification resent")
         ESCALATED = "escalated", _("Escalated")
         PURGED = "purged", _("Personal data removed")
+
+    # Kinds whose note the portal writes itself from fixed texts (a routing reason, a delivery
+    # error, an escalation, who was assigned, a notification channel): the purge keeps them.
+    # Nothing a person typed may ever go into their notes; it belongs in a field of TipReport
+    # or in the note of another kind, which the purge blanks (tests/security/test_purge.py).
+    PORTAL_NOTE_KINDS = frozenset(
+        {
+            Kind.RECEIVED,
+            Kind.ROUTED,
+            Kind.DELIVERY_FAILED,
+            Kind.ASSIGNED,
+            Kind.CONTACT_VIEWED,
+            Kind.RESENT,
+            Kind.ESCALATED,
+            Kind.PURGED,
+        }
+    )
 
     tip = models.ForeignKey(TipReport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

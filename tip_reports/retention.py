@@ -1,9 +1,11 @@
 """Removing personal data from finished tips after the retention period (docs/architecture.md §5).
 
 A tip resolved or closed more than ``TipSettings.retention_days`` days ago loses everything that
-could identify the reporter or the person seen: the reporter's name and phone, the photo file,
-the free text (place, description, clothing, appearance, the message for the reporter) and the
-exact coordinates; staff notes in its timeline and in its Wagtail log entries are blanked too.
+could identify the reporter or the person seen: the reporter's name, phone and relationship to
+the person, the photo file, the free text (place, description, clothing, appearance, the message
+for the reporter) and the exact coordinates; staff notes in its timeline and in its Wagtail log
+entries are blanked too. Nothing a person typed survives: every field of a tip, its timeline and
+its log entries is classified in tests/security/test_purge.py, which fails on a new one.
 What stays is what anonymous figures need: category, urgency, area (county), sex and age group,
 the dates, status, outcome, reason for closing, station and assignee.
 
@@ -36,6 +38,7 @@ PURGED_LOG_ACTION = "guitu.tip.purged"
 BLANKED_FIELDS = {
     "reporter_name": "",
     "reporter_phone": "",
+    "reporter_relationship": "",
     "place_text": "",
     "description": "",
     "clothing": "",
@@ -45,22 +48,16 @@ BLANKED_FIELDS = {
     "longitude": None,
 }
 
-# Timeline entries whose notes are written by the portal itself (routing reasons, delivery
+# Timeline entries whose notes the portal writes from fixed texts (routing reasons, delivery
 # errors, escalation notices, assignments to staff, the purge itself) keep them: they hold no
-# personal data of the reporter or the person seen. Every other note may carry staff free text
-# (a resolve or close note, a transfer reason, a plain note) and is blanked.
-SYSTEM_NOTE_KINDS = frozenset(
-    {
-        TipEvent.Kind.RECEIVED,
-        TipEvent.Kind.ROUTED,
-        TipEvent.Kind.DELIVERY_FAILED,
-        TipEvent.Kind.ASSIGNED,
-        TipEvent.Kind.CONTACT_VIEWED,
-        TipEvent.Kind.RESENT,
-        TipEvent.Kind.ESCALATED,
-        TipEvent.Kind.PURGED,
-    }
-)
+# personal data of the reporter or the person seen. Every other note may carry free text (a
+# resolve or close note, a transfer reason, a plain note) and is blanked, a new kind included.
+SYSTEM_NOTE_KINDS = TipEvent.PORTAL_NOTE_KINDS
+
+# The values a log entry's ``data`` keeps: statuses, ids, channels and the purge's own figures.
+# Any other text or structure in it (a note today, whatever a new action records tomorrow) is
+# blanked.
+LOG_DATA_KEPT = frozenset({"from", "to", "delivery", "channel", "retention_days", "photo_deleted"})
 
 
 @dataclass
@@ -168,9 +165,19 @@ def purge_tip(tip_id: int, now: datetime, days: int) -> bool | None:
 
 
 def blank_log_notes(tip: TipReport) -> None:
-    """The queue's Wagtail log entries keep the action's note in ``data``: blank it."""
+    """The queue's Wagtail log entries keep the action's note in ``data``: blank it, and any
+    other value that is neither one of LOG_DATA_KEPT nor a number, a flag or empty."""
     for entry in TipLogEntry.objects.for_instance(tip):
         data = entry.data if isinstance(entry.data, dict) else None
-        if data and data.get("note"):
-            data["note"] = ""
-            TipLogEntry.objects.filter(pk=entry.pk).update(data=data)
+        if not data:
+            continue
+        blanked = {
+            key: value if key in LOG_DATA_KEPT or _is_figure(value) else ""
+            for key, value in data.items()
+        }
+        if blanked != data:
+            TipLogEntry.objects.filter(pk=entry.pk).update(data=blanked)
+
+
+def _is_figure(value) -> bool:
+    return value is None or isinstance(value, int | float | bool)

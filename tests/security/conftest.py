@@ -5,6 +5,7 @@ from tests.tip_reports.conftest import (  # noqa: F401  (fixtures)
     _private_storage,
     demo_stations,
     english_report_page,
+    make_image,
     report_page,
     tip_client,
     valid_post_data,
