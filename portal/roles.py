@@ -6,8 +6,11 @@ permissions are never taken away. Wagtail's own "Editors" and "Moderators" group
 content editing.
 """
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+COORDINATE_PERMISSION = "stations.coordinate_stations"
 COORDINATORS = "省级协调员"
 STATION_STAFF = "救助站值班人员"
 EDITORS = "Editors"  # created by Wagtail's own migrations
@@ -77,3 +80,25 @@ def ensure_groups(sender=None, **kwargs) -> None:
             if perm is not None:
                 wanted.append(perm)
         group.permissions.add(*wanted)
+
+
+def is_coordinator(user) -> bool:
+    """Coordinators hold stations.coordinate_stations (superusers hold every permission)."""
+    return user.is_active and user.has_perm(COORDINATE_PERMISSION)
+
+
+def coordinator_emails() -> list[str]:
+    """Addresses of every active coordinator (permission stations.coordinate_stations,
+    superusers included) and of settings.ADMINS."""
+    users = get_user_model().objects.with_perm(
+        COORDINATE_PERMISSION,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    addresses = {user.email for user in users if user.email}
+    for admin in getattr(settings, "ADMINS", []):
+        address = admin[1] if isinstance(admin, (list, tuple)) else admin
+        if address:
+            addresses.add(address)
+    return sorted(addresses)

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import F
@@ -32,6 +31,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import requests
+
+from portal.roles import coordinator_emails
 
 from .models import Delivery, TipEvent, TipReport
 
@@ -274,23 +275,6 @@ def notification_context(tip: TipReport) -> dict:
         "received_local": received.strftime("%Y-%m-%d %H:%M"),
         "admin_url": tip_admin_url(tip),
     }
-
-
-def coordinator_emails() -> list[str]:
-    """Addresses of every active coordinator (permission stations.coordinate_stations,
-    superusers included) and of settings.ADMINS."""
-    users = get_user_model().objects.with_perm(
-        "stations.coordinate_stations",
-        is_active=True,
-        include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
-    addresses = {user.email for user in users if user.email}
-    for admin in getattr(settings, "ADMINS", []):
-        address = admin[1] if isinstance(admin, (list, tuple)) else admin
-        if address:
-            addresses.add(address)
-    return sorted(addresses)
 
 
 def build_email(delivery: Delivery) -> EmailMessage:
