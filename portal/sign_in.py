@@ -148,10 +148,9 @@ class KnownDeviceMiddleware:
         if tokens:
             from .security import admin_prefix
 
-            response.set_signed_cookie(
+            response.set_cookie(
                 settings.GUITU_KNOWN_DEVICE_COOKIE,
-                tokens,
-                salt=KNOWN_DEVICE_SALT,
+                signing.dumps(tokens, salt=KNOWN_DEVICE_SALT, compress=True),
                 max_age=int(settings.GUITU_KNOWN_DEVICE_MAX_AGE.total_seconds()),
                 path=admin_prefix(),
                 secure=settings.SESSION_COOKIE_SECURE,

@@ -291,5 +291,5 @@ def test_the_command_refuses_unknown_and_enrolled_accounts(demo_site):
     with pytest.raises(CommandError):
         call_command("invite_two_factor", "nobody", stdout=io.StringIO())
     verified("nanning")
-    with pytest.raises(CommandError, match="reset|重置"):
+    with pytest.raises(CommandError, match=r"reset|重置"):
         call_command("invite_two_factor", "nanning", stdout=io.StringIO())
