@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
         from .search import text as search_text
 
         post_migrate.connect(ensure_groups, dispatch_uid="portal.ensure_groups")
+        self.connect_sign_in_guards()
         search_signals.connect()
         # The segmentation dictionary and converter are loaded once per process, here.
         search_text.load()
@@ -33,3 +34,15 @@ class PortalConfig(AppConfig):
         renditions.register("width-480", "width-800", "width-1200")
 
         page_cache.connect_invalidation()
+
+    @staticmethod
+    def connect_sign_in_guards():
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        # django-axes' receivers first: the spraying checks count the failure it records.
+        import axes.signals  # noqa: F401
+
+        from . import sign_in
+
+        user_logged_in.connect(sign_in.remember_device, dispatch_uid="portal.known_device")
+        user_login_failed.connect(sign_in.check_for_spraying, dispatch_uid="portal.sign_in_alarm")

@@ -1,7 +1,10 @@
-"""Site-wide settings that editors control in the admin (设置 → 站点设置)."""
+"""Site-wide settings that editors control in the admin (设置 → 站点设置), and the one-time
+invitations through which staff set up two-step verification."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -96,3 +99,46 @@ class SiteSettings(BaseSiteSetting):
     @property
     def localised_footer_text(self) -> str:
         return self._localised("footer_text")
+
+
+class TwoFactorInvitation(models.Model):
+    """A one-time link that lets one staff account set up its authenticator app.
+
+    Two-step verification is set up only through an invitation, never at a first password
+    sign-in, so whoever learns a not-yet-enrolled account's password cannot enrol their own
+    phone. A coordinator or superuser issues it in the admin (两步验证 → 工作人员) or an operator
+    with ``manage.py invite_two_factor``; nobody edits it. Only a hash of the token is kept; it
+    expires, works once, only for its own account, and a newer invitation revokes older ones.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_invitations",
+    )
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-step verification invitation")
+        verbose_name_plural = _("two-step verification invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -7,10 +7,13 @@ its own permissions to the roles through portal.registry. Wagtail's own "Editors
 content editing.
 """
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from .registry import registry
 
+COORDINATE_PERMISSION = "stations.coordinate_stations"
 COORDINATORS = "省级协调员"
 STATION_STAFF = "救助站值班人员"
 EDITORS = "Editors"  # created by Wagtail's own migrations
@@ -75,3 +78,25 @@ def ensure_groups(sender=None, **kwargs) -> None:
             group.permissions.remove(
                 *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
+
+
+def is_coordinator(user) -> bool:
+    """Coordinators hold stations.coordinate_stations (superusers hold every permission)."""
+    return user.is_active and user.has_perm(COORDINATE_PERMISSION)
+
+
+def coordinator_emails() -> list[str]:
+    """Addresses of every active coordinator (permission stations.coordinate_stations,
+    superusers included) and of settings.ADMINS."""
+    users = get_user_model().objects.with_perm(
+        COORDINATE_PERMISSION,
+        is_active=True,
+        include_superusers=True,
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    addresses = {user.email for user in users if user.email}
+    for admin in getattr(settings, "ADMINS", []):
+        address = admin[1] if isinstance(admin, (list, tuple)) else admin
+        if address:
+            addresses.add(address)
+    return sorted(addresses)

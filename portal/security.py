@@ -11,9 +11,12 @@ for the visitor's location (``allow_geolocation``).
 
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from csp.middleware import CSPMiddleware, PolicyParts
 
@@ -85,6 +88,16 @@ class PermissionsPolicyMiddleware:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """django-axes' answer to a locked-out sign-in: a translated page, 429."""
-    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    return render(request, "portal/lockout.html", {"cooloff_minutes": minutes}, status=429)
+    """django-axes' answer to a locked-out sign-in: a translated page, 429. Two kinds: one
+    username from one address (django-axes), or one username from browsers it does not know
+    (the per-account limit of portal/sign_in.py)."""
+    locked_until = getattr(request, "guitu_account_locked_until", None)
+    if locked_until is not None:
+        seconds = (locked_until - timezone.now()).total_seconds()
+    else:
+        seconds = settings.AXES_COOLOFF_TIME.total_seconds()
+    minutes = max(1, math.ceil(seconds / 60))
+    context = {"cooloff_minutes": minutes, "account_locked": locked_until is not None}
+    response = render(request, "portal/lockout.html", context, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response

@@ -9,13 +9,15 @@ from django_tasks import task
 
 
 def prune_login_records() -> int:
-    """Delete admin sign-in records (django-axes' access log: address, browser, time) older
-    than LOGIN_RECORD_RETENTION_DAYS. Returns how many were deleted."""
-    from axes.models import AccessLog
+    """Delete admin sign-in records (django-axes' logs of successful and failed sign-ins:
+    username, address, browser, time) older than LOGIN_RECORD_RETENTION_DAYS. Returns how many
+    were deleted."""
+    from axes.models import AccessFailureLog, AccessLog
 
     cutoff = timezone.now() - timedelta(days=settings.LOGIN_RECORD_RETENTION_DAYS)
     deleted, _ = AccessLog.objects.filter(attempt_time__lt=cutoff).delete()
-    return deleted
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=cutoff).delete()
+    return deleted + failures
 
 
 @task()
@@ -24,3 +26,28 @@ def generate_renditions(image_ids: list[int]) -> int:
     from .renditions import generate
 
     return generate(image_ids)
+
+
+@task()
+def send_sign_in_alarm(figures: dict) -> int:
+    """Email the coordinators about many failed admin sign-ins across accounts (see
+    portal/sign_in.py). Returns how many addresses it was sent to."""
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from .roles import coordinator_emails
+
+    to = coordinator_emails()
+    if not to:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("portal/email/sign_in_alarm_subject.txt", figures)
+        body = render_to_string("portal/email/sign_in_alarm_body.txt", figures)
+    EmailMessage(
+        subject=settings.EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        body=body.strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    ).send()
+    return len(to)

@@ -1,10 +1,12 @@
 """Two-step verification for the admin (django-otp: an authenticator app's time-based codes,
 plus ten single-use backup codes).
 
-Superusers and every account holding one of ``GUITU_2FA_PERMISSIONS`` (those who can open tips)
-must verify a code after their password before any admin page opens; an account that has set
-up an authenticator must always use it. ``GUITU_2FA_REQUIRED`` may relax the rule in
-development only (production.py forces it on). Lost phones: ``manage.py reset_two_factor``.
+Every account that opens the admin (editors, moderators, station staff, coordinators,
+superusers) must verify a code after its password before any admin page opens; an account that
+has set up an authenticator must always use it. ``GUITU_2FA_REQUIRED`` may relax the rule in
+development only (production.py forces it on). An authenticator is set up only through a
+one-time invitation (portal/invitations.py), never at a first password sign-in. Lost phones:
+a coordinator resets it in the admin, or ``manage.py reset_two_factor``; then a new invitation.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import segno
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import invitations
 from portal.security import admin_prefix
 
 BACKUP_CODE_COUNT = 10
@@ -47,6 +50,7 @@ OPEN_URL_NAMES = frozenset(
         "wagtailadmin_sprite",
         "guitu_2fa_verify",
         "guitu_2fa_setup",
+        "guitu_2fa_invitation",
     }
 )
 
@@ -57,9 +61,7 @@ def must_use_two_factor(user) -> bool:
         return False
     if django_otp.user_has_device(user, confirmed=True):
         return True
-    if not settings.GUITU_2FA_REQUIRED:
-        return False
-    return user.is_superuser or any(user.has_perm(p) for p in settings.GUITU_2FA_PERMISSIONS)
+    return bool(settings.GUITU_2FA_REQUIRED)
 
 
 def _account(user):
@@ -82,8 +84,9 @@ def _next_url(request, default: str) -> str:
 
 
 class RequireTwoFactorMiddleware:
-    """Sends an admin user who must verify, and has not, to the verification page (or to set
-    up an authenticator first). Must come after django-otp's OTPMiddleware."""
+    """Sends an admin user who must verify, and has not, to the verification page (or, without
+    an authenticator, to the setup page, which asks for an invitation unless one was opened).
+    Must come after django-otp's OTPMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -238,6 +241,15 @@ def setup(request):
             {"remaining_backup_codes": remaining, "next": next_url},
         )
 
+    invitation = invitations.session_invitation(request)
+    if invitation is None:
+        # Never at a first password sign-in: only through an invitation opened in this session.
+        return _render(
+            request,
+            "portal/two_factor/invitation_needed.html",
+            {"required": must_use_two_factor(user), "hours": settings.GUITU_2FA_INVITATION_HOURS},
+            status=403,
+        )
     device = TOTPDevice.objects.filter(user=user, name=TOTP_DEVICE_NAME, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
@@ -247,10 +259,18 @@ def setup(request):
         error = _throttle_error(device)
         if error is None and code.isdigit() and device.verify_token(code):
             with transaction.atomic():
+                if not invitations.use_invitation(invitation):
+                    return _invitation_refused(request, invitation)
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 codes = _new_backup_codes(user)
-                log(user, "guitu.two_factor.enabled", user=user)
+                log(
+                    user,
+                    "guitu.two_factor.enabled",
+                    user=user,
+                    data={"invitation": invitation.pk, "invited_by": invitation.created_by_id},
+                )
+            request.session.pop(invitations.SESSION_KEY, None)
             django_otp.login(request, device)
             return _render(
                 request, "portal/two_factor/backup_codes.html", {"codes": codes, "next": next_url}
@@ -276,9 +296,49 @@ def setup(request):
     return _render(request, "portal/two_factor/setup.html", context, status)
 
 
+def _invitation_refused(request, invitation):
+    status, message = invitations.check_invitation(invitation, request.user) or (
+        410,
+        _("This invitation cannot be used any more. Ask your coordinator for a new one."),
+    )
+    return _render(
+        request, "portal/two_factor/invitation_invalid.html", {"message": message}, status=status
+    )
+
+
+@require_admin_access
+@require_http_methods(["GET", "HEAD"])
+def accept_invitation(request, token: str):
+    """The invitation link: checked against the signed-in account, remembered in the session,
+    then on to the setup page (so the token does not stay in the address bar)."""
+    user = _account(request.user)
+    invitation = None
+    if len(token) <= 100:
+        invitation = (
+            invitations.TwoFactorInvitation.objects.filter(token_hash=invitations.hash_token(token))
+            .select_related("user")
+            .first()
+        )
+    problem = invitations.check_invitation(invitation, user)
+    if problem is not None:
+        status, message = problem
+        response = _render(
+            request,
+            "portal/two_factor/invitation_invalid.html",
+            {"message": message},
+            status=status,
+        )
+    else:
+        request.session[invitations.SESSION_KEY] = invitation.pk
+        response = redirect("guitu_2fa_setup")
+        add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def reset_two_factor(user, *, by=None) -> int:
-    """Remove every authenticator and backup code of ``user`` (a lost phone). They set up a new
-    authenticator at their next login. Returns how many devices were removed."""
+    """Remove every authenticator and backup code of ``user`` (a lost phone). They need a new
+    invitation to set up an authenticator again. Returns how many devices were removed."""
     removed = 0
     with transaction.atomic():
         for device in django_otp.devices_for_user(user, confirmed=None):

@@ -10,12 +10,18 @@ admin all ask here (docs/architecture.md, "Roles").
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
+from portal.roles import COORDINATE_PERMISSION, coordinator_emails
 
 from .models import StationMembership
 
-COORDINATE_PERMISSION = "stations.coordinate_stations"
+__all__ = [
+    "COORDINATE_PERMISSION",
+    "coordinator_emails",
+    "is_active_user",
+    "is_coordinator",
+    "lead_station_ids",
+    "member_station_ids",
+]
 
 
 def is_active_user(user) -> bool:
@@ -38,19 +44,3 @@ def member_station_ids(user, *, role: str | None = None) -> set[int]:
 
 def lead_station_ids(user) -> set[int]:
     return member_station_ids(user, role=StationMembership.Role.LEAD)
-
-
-def coordinator_emails() -> list[str]:
-    """Addresses of every active coordinator (superusers included) and of settings.ADMINS."""
-    users = get_user_model().objects.with_perm(
-        COORDINATE_PERMISSION,
-        is_active=True,
-        include_superusers=True,
-        backend="django.contrib.auth.backends.ModelBackend",
-    )
-    addresses = {user.email for user in users if user.email}
-    for admin in getattr(settings, "ADMINS", []):
-        address = admin[1] if isinstance(admin, list | tuple) else admin
-        if address:
-            addresses.add(address)
-    return sorted(addresses)

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import outbound
+from portal.roles import coordinator_emails
 from stations.access import coordinator_emails
 
 from .models import Delivery, TipEvent, TipReport

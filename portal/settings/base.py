@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.two_factor.RequireTwoFactorMiddleware",
+    "portal.sign_in.KnownDeviceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -270,9 +271,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
-# django-axes first: it refuses a login while its username and address are locked out.
+# django-axes first (with the per-account limit, portal/sign_in.py): it refuses a login while
+# its username and address, or its username from an unknown browser, are locked out.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "portal.sign_in.AccountLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -287,14 +289,34 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
+# Every failure is kept (username, address, browser, time; never the password): the per-account
+# limit and the alarm below count them. A refused attempt during a lockout is not a failure
+# (the password was not tried) and does not extend the lockout.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Password spraying (portal/sign_in.py). Per account, from any address: after this many
+# failures within the window, the username is refused on browsers that have not signed in to it
+# before, until those failures are older than the window. Browsers that have signed in carry a
+# signed "known device" cookie for this long and are never refused by this limit.
+GUITU_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("GUITU_ACCOUNT_FAILURE_LIMIT", "10"))
+GUITU_ACCOUNT_FAILURE_WINDOW = timedelta(
+    minutes=int(os.environ.get("GUITU_ACCOUNT_FAILURE_WINDOW_MINUTES", "60"))
+)
+GUITU_KNOWN_DEVICE_COOKIE = "guitu_known_device"
+GUITU_KNOWN_DEVICE_MAX_AGE = timedelta(days=int(os.environ.get("GUITU_KNOWN_DEVICE_DAYS", "90")))
+# Across accounts: this many usernames, or this many failures, within the window log a warning
+# and email the coordinators, once per window.
+GUITU_LOGIN_ALARM_ACCOUNTS = int(os.environ.get("GUITU_LOGIN_ALARM_ACCOUNTS", "10"))
+GUITU_LOGIN_ALARM_FAILURES = int(os.environ.get("GUITU_LOGIN_ALARM_FAILURES", "50"))
+GUITU_LOGIN_ALARM_WINDOW = timedelta(minutes=int(os.environ.get("GUITU_LOGIN_ALARM_MINUTES", "15")))
 # Successful logins are recorded for audit and kept for this many days (run_periodic prunes).
 LOGIN_RECORD_RETENTION_DAYS = int(os.environ.get("LOGIN_RECORD_RETENTION_DAYS", "90"))
 
-# Two-step verification (django-otp, TOTP): required in the admin for superusers and every
-# account with one of these permissions (those who can open tips). Production always requires
-# it; development may relax it with GUITU_2FA_REQUIRED=false.
+# Two-step verification (django-otp, TOTP): required of every account that opens the admin.
+# Production always requires it; development may relax it with GUITU_2FA_REQUIRED=false. It is
+# set up only through a one-time invitation (portal/two_factor.py), valid this many hours.
 GUITU_2FA_REQUIRED = env_bool("GUITU_2FA_REQUIRED", True)
-GUITU_2FA_PERMISSIONS = ["tip_reports.view_tipreport"]
+GUITU_2FA_INVITATION_HOURS = int(os.environ.get("GUITU_2FA_INVITATION_HOURS", "72"))
 OTP_TOTP_ISSUER = "Guitu"
 # After a wrong code, each further attempt on that device waits 1, 2, 4, 8 … seconds.
 OTP_TOTP_THROTTLE_FACTOR = 1

@@ -71,6 +71,14 @@ class LiveSite:
     def emails_to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.emails() if address in str(m.get("To", ""))]
 
+    def invite(self, username: str) -> str:
+        """A two-step invitation link for ``username`` (``manage.py invite_two_factor``), as a
+        path on the live site."""
+        result = manage(self.env, "invite_two_factor", username, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        url = re.search(r"https?://\S+", result.stdout).group(0)
+        return "/" + url.split("/", 3)[3]
+
     def shell(self, code: str) -> str:
         """Run ``code`` in `manage.py shell` against the live site's database; its stdout."""
         result = manage(self.env, "shell", "--no-imports", "-c", code, timeout=120)

@@ -32,6 +32,26 @@ def sign_in(page, username: str, password: str = DEMO_PASSWORD, next_path: str =
     page.wait_for_load_state()
 
 
+def enrol(page, live_site, username: str) -> None:
+    """Sign in with the password, open an invitation, set up the authenticator; signed in with
+    both steps at the dashboard. An account already enrolled (a rerun) is reset first."""
+    live_site.shell(
+        "from django.contrib.auth import get_user_model\n"
+        "from portal.two_factor import reset_two_factor\n"
+        f"reset_two_factor(get_user_model().objects.get(username={username!r}))\n"
+    )
+    sign_in(page, username)
+    expect(page).to_have_url(re.compile(r"/admin/two-step/setup/"))
+    page.goto(live_site.invite(username))
+    typed = page.locator(".two-step__key").inner_text().replace(" ", "")
+    key = b32decode(typed + "=" * (-len(typed) % 8))
+    page.fill("#id_code", code_for(key))
+    page.get_by_role("button", name="确认并开启").click()
+    expect(page.locator(".two-step__codes li")).to_have_count(10)
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
 def test_station_staff_sets_up_two_step_signs_in_and_resolves_a_tip(
     desktop, new_context, live_site, shot
 ):
@@ -41,16 +61,22 @@ def test_station_staff_sets_up_two_step_signs_in_and_resolves_a_tip(
         ".order_by('created_at').first(); print(t.reference)"
     ).split()[-1]
 
-    # Password alone: the queue does not open; the account must set up an authenticator.
+    # Password alone: the queue does not open, and no QR code either: an invitation is needed.
     page = desktop
     sign_in(page, "nanning", next_path="/admin/tips/")
-    expect(page).to_have_url(re.compile(r"/admin/two-factor/setup/|2fa.*setup|setup"))
-    expect(page.locator("h1, h2").first).to_contain_text("设置两步验证")
-    shot(page, "01-setup-required")
+    expect(page).to_have_url(re.compile(r"/admin/two-step/setup/"))
+    expect(page.locator("h1").first).to_contain_text("需要邀请")
+    expect(page.locator(".two-step__key")).to_have_count(0)
+    shot(page, "01-invitation-needed")
     for path in ("/admin/tips/", "/admin/", "/admin/tips/export/?export=csv"):
         page.goto(path)
         assert "setup" in page.url, path
         expect(page.locator("body")).not_to_contain_text(reference)
+
+    # The coordinator's invitation (here from the command line) opens the setup page.
+    page.goto(live_site.invite("nanning"))
+    expect(page).to_have_url(re.compile(r"/admin/two-step/setup/$"))
+    expect(page.locator("h1").first).to_contain_text("设置两步验证")
 
     typed = page.locator(".two-step__key").inner_text().replace(" ", "")
     key = b32decode(typed + "=" * (-len(typed) % 8))
@@ -121,7 +147,7 @@ def test_an_explainer_change_goes_live_only_after_a_moderator_approves_it(
     desktop, phone, new_context, live_site, shot
 ):
     # A moderator who is not the editor (the demo's `editor` may also moderate; the point here
-    # is that a second person approves). Neither can open tips, so neither needs two-step.
+    # is that a second person approves). Both enrol in two-step verification by invitation.
     out = live_site.shell(
         "from django.contrib.auth import get_user_model\n"
         "from django.contrib.auth.models import Group\n"
@@ -147,8 +173,7 @@ def test_an_explainer_change_goes_live_only_after_a_moderator_approves_it(
     changed = original[: 120 - len(addition)] + addition
 
     editor = desktop
-    sign_in(editor, "editor")
-    expect(editor).to_have_url(re.compile(r"/admin/$"))
+    enrol(editor, live_site, "editor")
     editor.goto(f"/admin/pages/{page_id}/edit/")
     editor.fill("#id_summary", changed)
     editor.get_by_role("button", name="更多动作").click()
@@ -163,7 +188,7 @@ def test_an_explainer_change_goes_live_only_after_a_moderator_approves_it(
     expect(summary).to_have_text(original)
 
     moderator = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    sign_in(moderator, MODERATOR)
+    enrol(moderator, live_site, MODERATOR)
     review = moderator.locator(".w-panel").filter(has_text="等待你的审查")
     expect(review).to_contain_text("如何求助，或为需要帮助的人报告")
     shot(moderator, "02-awaiting-review")

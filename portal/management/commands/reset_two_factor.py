@@ -1,5 +1,5 @@
-"""Remove a user's authenticator and backup codes when they have lost their phone: they set up
-a new authenticator at their next sign-in. Check who is asking before you run it."""
+"""Remove a user's authenticator and backup codes when they have lost their phone; they set up a
+new one with a fresh invitation (``invite_two_factor``). Check who is asking before you run it."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -19,5 +19,6 @@ class Command(BaseCommand):
             raise CommandError(f"No user called {username!r}.")
         removed = reset_two_factor(user)
         self.stdout.write(
-            f"Removed {removed} device(s) of {username}; they set up a new one at their next sign-in."
+            f"Removed {removed} device(s) of {username}. They need a new invitation to set up "
+            f"two-step verification again: manage.py invite_two_factor {username}"
         )
