@@ -1,11 +1,12 @@
-"""Admin registration of the portal core: two-step verification pages and their audit entries."""
+"""Admin registration of the portal core: two-step verification pages and their audit entries,
+the editors' view of image originals."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
-from . import two_factor
+from . import media, two_factor
 
 
 @hooks.register("register_admin_urls")
@@ -14,6 +15,12 @@ def two_factor_urls():
         path("two-step/verify/", two_factor.verify, name="guitu_2fa_verify"),
         path("two-step/setup/", two_factor.setup, name="guitu_2fa_setup"),
     ]
+
+
+@hooks.register("register_admin_urls")
+def original_image_urls():
+    # Where the original storage's URLs lead (settings.ORIGINALS_URL): editors only.
+    return [path("originals/<path:path>", media.original_image, name="portal_original_image")]
 
 
 @hooks.register("register_account_menu_item")

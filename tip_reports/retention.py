@@ -56,6 +56,7 @@ SYSTEM_NOTE_KINDS = frozenset(
         TipEvent.Kind.DELIVERY_FAILED,
         TipEvent.Kind.ASSIGNED,
         TipEvent.Kind.CONTACT_VIEWED,
+        TipEvent.Kind.PHOTO_VIEWED,
         TipEvent.Kind.RESENT,
         TipEvent.Kind.ESCALATED,
         TipEvent.Kind.PURGED,
