@@ -1,8 +1,9 @@
 """The admin's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): an upload is decoded in full before
-it is accepted, so a truncated or corrupt file gets a form error instead of failing later when
-its metadata is removed or its thumbnail is made. Wagtail's field has already checked the
-format, the size and the pixel count (every frame counted) from the header, so decoding stays
-within those limits.
+it is accepted, so a truncated or corrupt file gets a form error in the editor's language
+instead of a 500 (Wagtail's field reads the size through Willow, which loads the pixels and
+fails on a cut file) or a broken image later. Wagtail's own checks of the format, the file size
+and the pixel count (every frame counted) come first, so decoding stays within those limits.
+The single and the multiple uploader both use this form.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import logging
 import warnings
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 from PIL import Image as PILImage
@@ -40,9 +43,21 @@ def check_decodes(upload) -> None:
             raise ValidationError(DAMAGED, code="damaged") from None
 
 
-class ImageForm(BaseImageForm):
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload and "file" in self.changed_data:
+class DecodedImageField(WagtailImageField):
+    """Wagtail's image field, then every frame decoded; any failure is a form error."""
+
+    def to_python(self, data):
+        try:
+            upload = super().to_python(data)
+        except ValidationError:
+            raise
+        except Exception as exc:  # Pillow's errors for a damaged file are of many kinds
+            logger.info("Refused an image upload that does not decode: %r", exc)
+            raise ValidationError(DAMAGED, code="damaged") from None
+        if upload is not None:
             check_decodes(upload)
         return upload
+
+
+class ImageForm(BaseImageForm):
+    file = DecodedImageField(label=capfirst(_("file")), widget=BaseImageForm.Meta.widgets["file"])
