@@ -98,9 +98,10 @@ def serve_public(request, path):
 def original_image(request, path):
     """GET /admin/originals/<path>: the original of an image the user may edit or choose."""
     from wagtail.images import get_image_model
-    from wagtail.images.permissions import permission_policy
+    from wagtail.permissions import policy_registry
 
     image = get_object_or_404(get_image_model(), file=path)
+    permission_policy = policy_registry.get_by_type(get_image_model())
     if not permission_policy.user_has_any_permission_for_instance(
         request.user, ["change", "choose"], image
     ):
