@@ -1,16 +1,22 @@
 """Closing a notice with dignity: when a notice is published as reunited or withdrawn its
-photos' renditions are deleted (the closed page shows no photo, and old thumbnail URLs stop
-resolving to generated files); every published change of status is recorded as a
-NoticeStatusChange.
+photos' renditions are deleted and purged from the CDN (the closed page shows no photo, and old
+thumbnail URLs answer 404); every published change of status is recorded as a
+NoticeStatusChange. The originals stay in the original storage for the station's file: that
+storage is never served publicly (portal/storage.py), and renditions made later (an editor's
+thumbnail) get new random names that no public page ever showed.
 
 The receiver must be imported from ``NoticesConfig.ready`` so it is connected.
 """
+
+import logging
 
 from django.db import transaction
 from django.dispatch import receiver
 
 from wagtail.models import PageLogEntry
 from wagtail.signals import page_published
+
+logger = logging.getLogger(__name__)
 
 
 def public_notices(queryset):
@@ -45,9 +51,23 @@ def delete_renditions(page) -> int:
 
     rendition_model = get_image_model().get_rendition_model()
     image_ids = list(page.photos.values_list("image_id", flat=True))
+    renditions = rendition_model.objects.filter(image_id__in=image_ids)
+    urls = [rendition.full_url for rendition in renditions]
     # QuerySet.delete() still sends post_delete per rendition, so Wagtail removes the files.
-    deleted, _by_model = rendition_model.objects.filter(image_id__in=image_ids).delete()
+    deleted, _by_model = renditions.delete()
+    if urls:
+        transaction.on_commit(lambda: _purge(urls))
     return deleted
+
+
+def _purge(urls: list[str]) -> None:
+    """Ask the configured CDN (WAGTAILFRONTENDCACHE, if any) to forget the deleted files."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+
+    try:
+        purge_urls_from_cache(urls)
+    except Exception:
+        logger.warning("Could not purge a closed notice's photos from the CDN", exc_info=True)
 
 
 @receiver(page_published)

@@ -2,8 +2,9 @@
 `manage.py restore_backup`). See docs/operations.md, "Backups".
 
 A backup is a folder with the database (an online SQLite copy, or a PostgreSQL custom-format
-dump), the public and private media folders when they are on this machine's disk, and a
-``manifest.json`` with the row counts of the tables that matter, which the restore checks.
+dump), the media folders (originals and documents, public renditions, tip photos) when they
+are on this machine's disk, and a ``manifest.json`` with the row counts of the tables that
+matter, which the restore checks.
 """
 
 from __future__ import annotations
@@ -75,12 +76,21 @@ def _pg_env(db: dict) -> tuple[list[str], dict]:
 
 
 def _local_media() -> dict[str, Path]:
-    """The media folders kept on this machine (not S3), by name."""
+    """The media folders kept on this machine (not S3), by name: the originals and documents,
+    the public renditions unless they are inside the first (the default), the tip photos."""
+    from wagtail.images.models import get_rendition_storage
+
     folders = {}
-    for name, alias in (("media", "default"), ("private", "private")):
-        storage = storages[alias]
+    candidates = (
+        ("media", storages["default"]),
+        ("public", get_rendition_storage()),
+        ("private", storages["private"]),
+    )
+    for name, storage in candidates:
         if isinstance(storage, FileSystemStorage):
-            folders[name] = Path(storage.location)
+            folder = Path(storage.location)
+            if not any(folder.is_relative_to(kept) for kept in folders.values()):
+                folders[name] = folder
     return folders
 
 

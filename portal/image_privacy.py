@@ -1,8 +1,10 @@
-"""Uploaded images keep no EXIF: a photo from a phone can carry the GPS position where it was
-taken, the camera's serial number and the time. Every Wagtail image whose file is new or
+"""Uploaded images keep no metadata and no name: a photo from a phone can carry the GPS
+position where it was taken, the camera's serial number and the time, and the file name a
+station gives a photo is often the person's name. Every Wagtail image whose file is new or
 replaced is re-encoded before it is stored, with the EXIF orientation applied to the pixels and
-every other metadata block (EXIF, XMP, PNG text chunks, comments) dropped. Colour profiles and
-PNG transparency are kept.
+every other metadata block (EXIF, XMP, PNG text chunks, JPEG and GIF comments, GIF application
+extensions) dropped; colour profiles, transparency and GIF animation are kept. The file is then
+stored under a random name (its renditions get random names of their own, portal/storage.py).
 
 Connected in PortalConfig.ready(); applies to every image model derived from Wagtail's
 AbstractImage, so notice photos, policy images and page images alike.
@@ -20,12 +22,15 @@ from django.dispatch import receiver
 from wagtail.utils.file import hash_filelike
 
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageOps, ImageSequence, UnidentifiedImageError
+
+from .storage import random_name
 
 logger = logging.getLogger(__name__)
 
 # Formats that carry EXIF/XMP/text metadata and that Pillow writes back faithfully.
-CLEANED_FORMATS = {"JPEG", "MPO", "WEBP", "PNG"}
+CLEANED_FORMATS = {"JPEG", "MPO", "WEBP", "PNG", "GIF"}
+EXTENSIONS = {"JPEG": ".jpg", "WEBP": ".webp", "PNG": ".png", "GIF": ".gif"}
 # Image attributes kept on re-encoding (nothing identifying).
 KEPT_INFO = ("icc_profile", "transparency", "dpi", "gamma")
 
@@ -39,6 +44,8 @@ def strip_metadata(data: bytes) -> tuple[bytes, str, int, int] | None:
         source_format = source.format
         if source_format not in CLEANED_FORMATS:
             return None
+        if source_format == "GIF":
+            return _reencode_gif(source)
         animated = getattr(source, "is_animated", False) and source_format == "WEBP"
         kept = {key: source.info[key] for key in KEPT_INFO if key in source.info}
         if animated:
@@ -68,6 +75,25 @@ def strip_metadata(data: bytes) -> tuple[bytes, str, int, int] | None:
     return out.getvalue(), target_format, image.width, image.height
 
 
+def _reencode_gif(source) -> tuple[bytes, str, int, int]:
+    """Every frame again, with its duration and transparency, the loop count, and nothing else
+    (no comment, no XMP or other application extension)."""
+    frames, durations = [], []
+    for frame in ImageSequence.Iterator(source):
+        durations.append(frame.info.get("duration", 0))
+        copy = frame.copy()
+        copy.info = _only(frame.info, "transparency")
+        frames.append(copy)
+    options = _only(source.info, "loop")
+    if len(frames) > 1:
+        options.update(save_all=True, append_images=frames[1:], duration=durations)
+    elif durations[0]:
+        options["duration"] = durations[0]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", **options)
+    return out.getvalue(), "GIF", source.width, source.height
+
+
 def _only(info: dict, *keys: str) -> dict:
     return {key: info[key] for key in keys if key in info}
 
@@ -89,12 +115,15 @@ def strip_image_metadata(sender, instance, raw=False, **kwargs) -> None:
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
+    uploaded_name = instance.file.name.rsplit("/", 1)[-1]
     cleaned = strip_metadata(data)
     if cleaned is None:
+        # Not re-encoded (Wagtail's validation speaks for unreadable files), but renamed all
+        # the same.
+        instance.file = ContentFile(data, name=random_name(uploaded_name))
         return
-    content, _format, width, height = cleaned
-    name = instance.file.name.rsplit("/", 1)[-1]
-    instance.file = ContentFile(content, name=name)
+    content, image_format, width, height = cleaned
+    instance.file = ContentFile(content, name=random_name(f"x{EXTENSIONS[image_format]}"))
     instance.width = width
     instance.height = height
     instance.file_size = len(content)

@@ -1,5 +1,5 @@
 """Admin registration of the portal core: two-step verification pages, the coordinators' page
-for staff invitations and resets, and their audit entries."""
+for staff invitations and resets, their audit entries, and the editors' view of image originals."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import invitations, two_factor
+from . import invitations, media, two_factor
 
 
 @hooks.register("register_admin_urls")
@@ -48,6 +48,12 @@ def staff_two_factor_menu_item():
         icon_name="key",
         order=900,
     )
+
+
+@hooks.register("register_admin_urls")
+def original_image_urls():
+    # Where the original storage's URLs lead (settings.ORIGINALS_URL): editors only.
+    return [path("originals/<path:path>", media.original_image, name="portal_original_image")]
 
 
 @hooks.register("register_account_menu_item")

@@ -493,7 +493,8 @@ class TipResendView(TipPostView):
 
 class TipPhotoView(TipInspectView):
     """GET: the tip's photo from private storage, never cached, only for users who may see
-    the tip."""
+    the tip; every opening writes a timeline event and an audit log entry, as revealing the
+    reporter's contact does."""
 
     def get(self, request, *args, **kwargs):
         tip = self.object
@@ -503,6 +504,11 @@ class TipPhotoView(TipInspectView):
             handle = tip.photo.open("rb")
         except FileNotFoundError as exc:
             raise Http404 from exc
+        with transaction.atomic():
+            TipEvent.objects.create(
+                tip=tip, kind=TipEvent.Kind.PHOTO_VIEWED, actor=request.user, station=tip.station
+            )
+            log(instance=tip, action=workflow.PHOTO_VIEWED_LOG_ACTION, user=request.user)
         response = FileResponse(handle, content_type="image/jpeg", filename=f"{tip.reference}.jpg")
         response["Content-Disposition"] = f'inline; filename="{tip.reference}.jpg"'
         response["Cache-Control"] = "private, no-store"

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 
 from portal import outbound
 from portal.roles import coordinator_emails
-from stations.access import coordinator_emails
 
 from .models import Delivery, TipEvent, TipReport
 

@@ -263,6 +263,7 @@ class TipEvent(models.Model):
         TRANSFERRED = "transferred", _("Transferred")
         DUPLICATE = "duplicate", _("Marked as duplicate")
         CONTACT_VIEWED = "contact_viewed", _("Reporter contact viewed")
+        PHOTO_VIEWED = "photo_viewed", _("Tip photo viewed")
         RESENT = "resent", _("Notification resent")
         ESCALATED = "escalated", _("Escalated")
         PURGED = "purged", _("Personal data removed")
@@ -278,6 +279,7 @@ class TipEvent(models.Model):
             Kind.DELIVERY_FAILED,
             Kind.ASSIGNED,
             Kind.CONTACT_VIEWED,
+            Kind.PHOTO_VIEWED,
             Kind.RESENT,
             Kind.ESCALATED,
             Kind.PURGED,

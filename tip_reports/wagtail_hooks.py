@@ -17,7 +17,12 @@ from .admin_views import (
 )
 from .models import TipLogEntry, TipReport
 from .retention import PURGED_LOG_ACTION
-from .workflow import CONTACT_VIEWED_LOG_ACTION, LOG_ACTIONS, log_action_name
+from .workflow import (
+    CONTACT_VIEWED_LOG_ACTION,
+    LOG_ACTIONS,
+    PHOTO_VIEWED_LOG_ACTION,
+    log_action_name,
+)
 
 register_permission_policy(TipReport, TipPermissionPolicy(TipReport), exact_class=True)
 
@@ -48,6 +53,7 @@ def register_tip_log_actions(actions):
     actions.register_action(
         CONTACT_VIEWED_LOG_ACTION, _("View reporter contact"), _("Reporter contact viewed")
     )
+    actions.register_action(PHOTO_VIEWED_LOG_ACTION, _("View tip photo"), _("Tip photo viewed"))
     actions.register_action(RESENT_LOG_ACTION, _("Resend notification"), _("Notification resent"))
     actions.register_action(
         PURGED_LOG_ACTION,

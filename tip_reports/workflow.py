@@ -79,6 +79,7 @@ LOG_ACTIONS = {
     Action.REOPEN: (gettext_lazy("Reopen tip"), gettext_lazy("Tip reopened")),
 }
 CONTACT_VIEWED_LOG_ACTION = "guitu.tip.contact_viewed"
+PHOTO_VIEWED_LOG_ACTION = "guitu.tip.photo_viewed"
 
 
 def log_action_name(action: Action) -> str:

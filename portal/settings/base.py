@@ -344,11 +344,26 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
+# Uploaded files (portal/storage.py): image originals and documents in MEDIA_ROOT, which is never
+# served as it is (an original reaches editors only, through /admin/originals/); the renditions
+# public pages show in PUBLIC_MEDIA_ROOT (default MEDIA_ROOT/public), served under MEDIA_URL by
+# portal.media.serve_public or the proxy; tip photos in PRIVATE_MEDIA_ROOT, without any URL.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+PUBLIC_MEDIA_ROOT = (
+    Path(os.environ["PUBLIC_MEDIA_ROOT"]) if os.environ.get("PUBLIC_MEDIA_ROOT") else None
+)
+ORIGINALS_URL = "/admin/originals/"
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# How long browsers and caches may keep a public rendition (its name is random and its content
+# never changes; a closed notice's renditions are deleted and purged from the CDN).
+PUBLIC_MEDIA_CACHE_SECONDS = int(os.environ.get("PUBLIC_MEDIA_CACHE_SECONDS", str(30 * 86400)))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"base_url": ORIGINALS_URL},
+    },
+    "renditions": {"BACKEND": "portal.storage.PublicRenditionStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     # Tip photos: outside MEDIA_ROOT and without a URL, so no web server can serve them.
     "private": {
@@ -420,6 +435,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "tx
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILIMAGES_RENDITION_STORAGE = "renditions"
+# The admin's image form decodes every upload fully (portal/image_forms.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.image_forms.ImageForm"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False

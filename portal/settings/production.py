@@ -28,7 +28,6 @@ STORAGES["staticfiles"] = {
 # S3-compatible object storage for media when a bucket is configured.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
     AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
     AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
@@ -36,6 +35,31 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
     AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "max-age=86400"}
+    # Image originals and documents: private objects, reached only through short signed URLs
+    # that the admin (and Wagtail's document view) hand out; never through the public host.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "custom_domain": None,
+        },
+    }
+    # Renditions: the public prefix (or bucket), each under a random name. With
+    # AWS_PUBLIC_QUERYSTRING_AUTH=false their URLs are plain (cacheable); the bucket policy must
+    # then allow anonymous reads of this prefix only (docs/deploy.md).
+    STORAGES["renditions"] = {
+        "BACKEND": "portal.storage_s3.PublicS3RenditionStorage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_PUBLIC_BUCKET_NAME", AWS_STORAGE_BUCKET_NAME),
+            "location": os.environ.get("AWS_PUBLIC_LOCATION", "public"),
+            "querystring_auth": env_bool("AWS_PUBLIC_QUERYSTRING_AUTH", True),
+            "object_parameters": {
+                "CacheControl": f"public, max-age={PUBLIC_MEDIA_CACHE_SECONDS}, immutable"
+            },
+        },
+    }
     # Tip photos: a separate private bucket (or prefix), reachable only through the admin.
     STORAGES["private"] = {
         "BACKEND": "storages.backends.s3.S3Storage",

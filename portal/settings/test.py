@@ -29,6 +29,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # switches the page cache on.
 PAGE_CACHE_ENABLED = False
 MEDIA_ROOT = VAR_DIR / "test-media"
+PUBLIC_MEDIA_ROOT = None  # MEDIA_ROOT/public, wherever a test moves MEDIA_ROOT
 STORAGES["private"]["OPTIONS"]["location"] = VAR_DIR / "test-private"
 
 DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}

@@ -1,6 +1,7 @@
 """Uploaded images keep no EXIF: GPS position, camera and time are removed on save."""
 
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -95,6 +96,61 @@ def test_png_text_chunks_and_webp_exif_are_removed():
 
 def test_other_files_are_left_alone():
     out = io.BytesIO()
-    PILImage.new("P", (4, 4)).save(out, "GIF")
+    PILImage.new("RGB", (4, 4)).save(out, "BMP")
     assert strip_metadata(out.getvalue()) is None
     assert strip_metadata(b"not an image") is None
+
+
+def animated_gif_with_comment() -> bytes:
+    frames = [PILImage.new("RGB", (12, 10), colour) for colour in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(
+        out,
+        "GIF",
+        save_all=True,
+        append_images=frames[1:],
+        duration=[100, 200, 300],
+        loop=0,
+        comment=b"Zhang San, found at Nanning station",
+    )
+    return out.getvalue()
+
+
+def test_gif_comments_are_removed_and_the_animation_kept():
+    data = animated_gif_with_comment()
+    with PILImage.open(io.BytesIO(data)) as pil:
+        assert pil.info["comment"] == b"Zhang San, found at Nanning station"  # the fixture
+    image = Image(title="gif", file=SimpleUploadedFile("zhang-san.gif", data, "image/gif"))
+    image.save()
+    with image.open_file() as f:
+        stored = f.read()
+    assert b"Zhang San" not in stored
+    with PILImage.open(io.BytesIO(stored)) as pil:
+        assert pil.format == "GIF" and "comment" not in pil.info
+        assert pil.n_frames == 3 and pil.info.get("loop") == 0
+        durations = []
+        for index in range(pil.n_frames):
+            pil.seek(index)
+            durations.append(pil.info["duration"])
+        assert durations == [100, 200, 300]
+    assert image.file_size == len(stored) and (image.width, image.height) == (12, 10)
+
+
+@pytest.mark.parametrize("name", ["张三.jpg", "zhang-san.jpg", "Zhang San 1998.JPEG"])
+def test_an_uploaded_image_is_stored_under_a_random_name(name):
+    image = Image(title="p", file=SimpleUploadedFile(name, jpeg_with_gps(), "image/jpeg"))
+    image.save()
+    assert re.fullmatch(r"original_images/[0-9a-f]{32}\.jpg", image.file.name), image.file.name
+    other = Image(title="p", file=SimpleUploadedFile(name, jpeg_with_gps(), "image/jpeg"))
+    other.save()
+    assert other.file.name != image.file.name
+
+
+def test_a_file_that_is_not_reencoded_is_renamed_too():
+    image = Image(title="bmp", width=4, height=4)
+    out = io.BytesIO()
+    PILImage.new("RGB", (4, 4)).save(out, "BMP")
+    image.file = SimpleUploadedFile("li-si.bmp", out.getvalue(), "image/bmp")
+    image.save()
+    assert "li-si" not in image.file.name
+    assert re.fullmatch(r"original_images/[0-9a-f]{32}\.bmp", image.file.name)

@@ -139,3 +139,70 @@ def test_production_security_cannot_be_relaxed_from_the_environment():
     assert lines[1] == "'self' data: https://media.guitu.example.org"
     assert lines[2] == "True"
     assert lines[3] == "'self'"
+
+
+SERVE_CODE = """
+import io, re
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.http import Http404
+from django.test import Client, RequestFactory
+from wagtail.images.models import get_rendition_storage
+from portal.media import serve_public
+from PIL import Image
+buffer = io.BytesIO()
+Image.new("RGB", (4, 4)).save(buffer, "JPEG")
+public = get_rendition_storage()
+name = public.save(public.generate_filename("images/zhang-san.fill-240x300.jpg"),
+                   ContentFile(buffer.getvalue()))
+original = storages["default"].save("original_images/abc.jpg", ContentFile(buffer.getvalue()))
+print(type(public).__name__, bool(re.fullmatch(r"images/[0-9a-f]{32}[.]jpg", name)))
+client = Client(HTTP_HOST="guitu.example.org")
+response = client.get(public.url(name), secure=True)
+print(response.status_code, response["Cache-Control"], b"".join(response.streaming_content)
+      == buffer.getvalue())
+for path in (original, "../" + original, "images/"):
+    try:
+        serve_public(RequestFactory().get("/media/" + path), path)
+        print("served", path)
+    except Http404:
+        print("404")
+print(storages["default"].url(original))
+"""
+
+
+def test_production_without_s3_serves_the_public_renditions_and_nothing_else(tmp_path):
+    result = run_manage("shell", "-c", SERVE_CODE, **GOOD_ENV, MEDIA_ROOT=str(tmp_path / "m"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-6:]
+    assert lines[0] == "PublicRenditionStorage True"
+    assert lines[1].startswith("200 public, max-age=") and lines[1].endswith("True")
+    assert lines[2:5] == ["404", "404", "404"]
+    assert lines[5] == "/admin/originals/original_images/abc.jpg"
+    assert (tmp_path / "m" / "public" / "images").is_dir()
+    assert (tmp_path / "m" / "original_images" / "abc.jpg").is_file()
+
+
+def test_production_with_s3_keeps_originals_private_and_renditions_in_their_prefix():
+    code = (
+        "from django.core.files.storage import storages as s;"
+        "from wagtail.images.models import get_rendition_storage as r;"
+        "d, p, t = s['default'], r(), s['private'];"
+        "print(type(p).__name__, p.bucket_name, p.location, p.querystring_auth);"
+        "print(d.bucket_name, repr(d.location), d.querystring_expire, d.custom_domain);"
+        "print(t.location)"
+    )
+    result = run_manage(
+        "shell",
+        "-c",
+        code,
+        **GOOD_ENV,
+        AWS_STORAGE_BUCKET_NAME="guitu-media",
+        AWS_S3_CUSTOM_DOMAIN="media.guitu.example.org",
+        AWS_PUBLIC_QUERYSTRING_AUTH="false",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()[-3:]
+    assert lines[0] == "PublicS3RenditionStorage guitu-media public False"
+    assert lines[1] == "guitu-media '' 300 None"
+    assert lines[2] == "private"

@@ -256,6 +256,31 @@ def test_the_photo_is_streamed_privately(people):
     assert client.get(reverse("tips:photo", args=[without.pk])).status_code == 404
 
 
+def test_each_opening_of_the_photo_is_audited_like_the_contact(people):
+    tip = new_tip("450102", photo=True)
+    staff = people["nanning_staff"]
+    client = admin_client(staff)
+    url = reverse("tips:photo", args=[tip.pk])
+    # The detail page links the photo but does not load it: viewing a tip is not viewing it.
+    html = client.get(inspect_url(tip)).content.decode()
+    assert f'href="{url}"' in html and f'src="{url}"' not in html
+    assert not tip.events.filter(kind=TipEvent.Kind.PHOTO_VIEWED).exists()
+    for times in (1, 2):
+        assert client.get(url).status_code == 200
+        assert tip.events.filter(kind=TipEvent.Kind.PHOTO_VIEWED).count() == times
+        assert (
+            TipLogEntry.objects.filter(tip=tip, action=workflow.PHOTO_VIEWED_LOG_ACTION).count()
+            == times
+        )
+    event = tip.events.filter(kind=TipEvent.Kind.PHOTO_VIEWED).last()
+    assert (event.actor, event.station) == (staff, tip.station)
+    entry = TipLogEntry.objects.filter(tip=tip, action=workflow.PHOTO_VIEWED_LOG_ACTION).last()
+    assert entry.user == staff
+    # Staff of another station are refused, and nothing is written for them.
+    assert admin_client(people["liuzhou_staff"]).get(url).status_code in (302, 403, 404)
+    assert tip.events.filter(kind=TipEvent.Kind.PHOTO_VIEWED).count() == 2
+
+
 def test_the_detail_lists_every_field_the_timeline_and_the_deliveries(people):
     tip = new_tip("450102")
     Delivery.objects.filter(tip=tip).update(
