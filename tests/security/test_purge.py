@@ -160,6 +160,7 @@ KINDS = {
     K.TRANSFERRED: "typed",
     K.DUPLICATE: "typed",
     K.CONTACT_VIEWED: "portal",
+    K.PHOTO_VIEWED: "portal",
     K.RESENT: "portal",
     K.ESCALATED: "portal",
     K.PURGED: "portal",
