@@ -82,7 +82,12 @@ def ensure_groups(sender=None, **kwargs) -> None:
 
 def is_coordinator(user) -> bool:
     """Coordinators hold stations.coordinate_stations (superusers hold every permission)."""
-    return user.is_active and user.has_perm(COORDINATE_PERMISSION)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm(COORDINATE_PERMISSION)
+    )
 
 
 def coordinator_emails() -> list[str]:

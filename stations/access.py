@@ -10,7 +10,7 @@ admin all ask here (docs/architecture.md, "Roles").
 
 from __future__ import annotations
 
-from portal.roles import COORDINATE_PERMISSION, coordinator_emails
+from portal.roles import COORDINATE_PERMISSION, coordinator_emails, is_coordinator
 
 from .models import StationMembership
 
@@ -26,10 +26,6 @@ __all__ = [
 
 def is_active_user(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def is_coordinator(user) -> bool:
-    return is_active_user(user) and (user.is_superuser or user.has_perm(COORDINATE_PERMISSION))
 
 
 def member_station_ids(user, *, role: str | None = None) -> set[int]:
